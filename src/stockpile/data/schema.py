@@ -1,0 +1,539 @@
+"""The data dictionary of the input workbook: every sheet and column, written once.
+
+The reader, the template writer, the header comments and the README's workbook
+section are all generated from ``SHEETS``. Nothing else in the project spells a sheet
+or column name of the workbook contract by hand.
+
+Column kinds:
+    id        text identifier, unique within its sheet ("*" is never an id)
+    ref       text reference to the id of another sheet (``ref``), "*" where ``star``
+    text      free text
+    enum      one of ``choices``
+    number    a real number within [``low``, ``high``]
+    year      a whole number (a calendar year)
+    int       a whole number within [``low``, ``high``]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["id", "ref", "text", "enum", "number", "year", "int"]
+
+BLOCS = ("domestic", "allied", "partner", "adversary", "other")
+SOURCE_TYPES = ("seabed", "allied_mine", "domestic_mine", "recycling", "market")
+GROUP_TYPES = ("country", "bloc", "source_type", "source", "site")
+RULE_LIMITS = ("max_share", "min_share")
+
+#: Default marker: the column defaults to Settings.start_year.
+START_YEAR = "start_year"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet (or one setting of the Settings sheet)."""
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None
+    star: bool = False
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: value must be strictly greater than ``low``
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("number", "year", "int")
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range in words, for messages and docs ('' when unbounded)."""
+        if self.low is None and self.high is None:
+            return ""
+        if self.high is None:
+            return f"> {_fmt(self.low)}" if self.low_open else f">= {_fmt(self.low)}"
+        if self.low is None:
+            return f"<= {_fmt(self.high)}"
+        left = "(" if self.low_open else "["
+        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    @property
+    def default_text(self) -> str:
+        if self.required:
+            return "required"
+        if self.default is None:
+            return "blank"
+        if self.default == START_YEAR:
+            return "Settings start_year"
+        return _fmt(self.default)
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the workbook: a table with a header in row 1."""
+
+    name: str
+    attr: str  # attribute name on the Inputs object
+    required: bool
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # columns whose combination is unique
+    settings: bool = False  # the two-column setting | value sheet
+    records: str = "records"  # what one row is, in words
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return ("setting", "value") if self.settings else tuple(c.name for c in self.columns)
+
+    @property
+    def id_column(self) -> Column | None:
+        return next((c for c in self.columns if c.kind == "id"), None)
+
+
+def _money(name: str, description: str, unit: str, **kw: Any) -> Column:
+    return Column(name, "number", description, unit=unit, low=0.0, **kw)
+
+
+_FRACTION = {"low": 0.0, "high": 1.0}
+
+SETTINGS = Sheet(
+    name="Settings",
+    attr="settings",
+    required=True,
+    settings=True,
+    description="Planning horizon and discounting: one setting per row (setting | value).",
+    columns=(
+        Column("start_year", "year", "First planning year t0.", unit="year", required=True),
+        Column(
+            "end_year", "year", "Last planning year (>= start_year).", unit="year", required=True
+        ),
+        Column(
+            "discount_rate",
+            "number",
+            "Discount rate per year used to bring costs back to start_year.",
+            unit="1/yr",
+            default=0.0,
+            low=0.0,
+        ),
+        Column("currency", "text", "Currency label (all money is USD).", default="USD"),
+    ),
+)
+
+MATERIALS = Sheet(
+    name="Materials",
+    attr="materials",
+    required=True,
+    key=("material",),
+    description="The materials the stockpile may hold.",
+    columns=(
+        Column("material", "id", "Material id, e.g. Ni, Co, Dy_oxide.", required=True),
+        Column("description", "text", "Free text.", default=""),
+        Column(
+            "volume_m3_per_t",
+            "number",
+            "Storage space one tonne takes.",
+            unit="m3/t",
+            default=0.0,
+            low=0.0,
+        ),
+        _money(
+            "shortfall_penalty_usd_per_t",
+            "Cost charged per tonne of disruption need left uncovered.",
+            "USD/t",
+            default=0.0,
+        ),
+        Column(
+            "min_coverage",
+            "number",
+            "Minimum share of each disruption's need that must be covered.",
+            unit="share",
+            default=0.0,
+            **_FRACTION,
+        ),
+        _money(
+            "resale_usd_per_t",
+            "Price received for co-product output that is not stockpiled.",
+            "USD/t",
+            default=0.0,
+        ),
+    ),
+)
+
+COUNTRIES = Sheet(
+    name="Countries",
+    attr="countries",
+    required=True,
+    key=("country",),
+    description="Countries of origin and their political bloc.",
+    columns=(
+        Column("country", "id", "Country id, e.g. US, CA, CN.", required=True),
+        Column("bloc", "enum", "Political bloc of the country.", required=True, choices=BLOCS),
+    ),
+)
+
+SOURCES = Sheet(
+    name="Sources",
+    attr="sources",
+    required=True,
+    key=("source",),
+    description="Supply sources the stockpile can buy from.",
+    columns=(
+        Column("source", "id", "Source id.", required=True),
+        Column("type", "enum", "Kind of source.", required=True, choices=SOURCE_TYPES),
+        Column("country", "ref", "Country of the source.", required=True, ref="Countries"),
+        Column("activity_unit", "text", "Unit of purchase activity (label).", default="t"),
+        _money(
+            "cost_usd_per_unit",
+            "Purchase cost per unit of activity in start_year.",
+            "USD/unit",
+            required=True,
+        ),
+        Column(
+            "capacity_units_per_yr",
+            "number",
+            "Activity available per year (see SourceCapacity for year overrides).",
+            unit="unit/yr",
+            required=True,
+            low=0.0,
+        ),
+        Column(
+            "first_year",
+            "year",
+            "First year the source can deliver (earlier: already producing; later than "
+            "end_year: never).",
+            unit="year",
+            default=START_YEAR,
+        ),
+        Column(
+            "cost_escalation_per_yr",
+            "number",
+            "Yearly cost escalation: cost in year t = cost * (1 + e)^(t - start_year).",
+            unit="1/yr",
+            default=0.0,
+            low=-1.0,
+            low_open=True,
+        ),
+    ),
+)
+
+SOURCE_OUTPUTS = Sheet(
+    name="SourceOutputs",
+    attr="source_outputs",
+    required=True,
+    key=("source", "material"),
+    description="What one unit of source activity yields; two or more rows make a "
+    "co-product source (e.g. seabed nodules).",
+    columns=(
+        Column("source", "ref", "Source id.", required=True, ref="Sources"),
+        Column("material", "ref", "Material id.", required=True, ref="Materials"),
+        Column(
+            "yield_t_per_unit",
+            "number",
+            "Tonnes of the material per unit of activity.",
+            unit="t/unit",
+            required=True,
+            low=0.0,
+            low_open=True,
+        ),
+    ),
+)
+
+SOURCE_CAPACITY = Sheet(
+    name="SourceCapacity",
+    attr="source_capacity",
+    required=False,
+    key=("source", "year"),
+    description="Year-specific capacity that replaces Sources.capacity_units_per_yr.",
+    columns=(
+        Column("source", "ref", "Source id.", required=True, ref="Sources"),
+        Column("year", "year", "Planning year.", unit="year", required=True),
+        Column(
+            "capacity_units_per_yr",
+            "number",
+            "Activity available in that year.",
+            unit="unit/yr",
+            required=True,
+            low=0.0,
+        ),
+    ),
+)
+
+SITES = Sheet(
+    name="Sites",
+    attr="sites",
+    required=True,
+    key=("site",),
+    description="Storage sites (depots).",
+    columns=(
+        Column("site", "id", "Site id.", required=True),
+        Column("location", "text", "Free text.", default=""),
+        Column(
+            "capacity_m3", "number", "Storage space of the site.", unit="m3", required=True, low=0.0
+        ),
+        _money(
+            "holding_cost_usd_per_t_yr",
+            "Cost of holding one tonne for one year (paid on every year-end stock).",
+            "USD/t/yr",
+            default=0.0,
+        ),
+        Column(
+            "first_year",
+            "year",
+            "First year the site is open.",
+            unit="year",
+            default=START_YEAR,
+        ),
+    ),
+)
+
+ROUTES = Sheet(
+    name="Routes",
+    attr="routes",
+    required=True,
+    key=("source", "site"),
+    description="Which source can deliver to which site; a pair with no row has no route.",
+    columns=(
+        Column("source", "ref", "Source id.", required=True, ref="Sources"),
+        Column("site", "ref", "Site id.", required=True, ref="Sites"),
+        _money("cost_usd_per_t", "Transport cost per tonne of material.", "USD/t", default=0.0),
+    ),
+)
+
+INITIAL_STOCK = Sheet(
+    name="InitialStock",
+    attr="initial_stock",
+    required=False,
+    key=("material", "site"),
+    description="Stock already held before start_year (only at sites open at start_year).",
+    columns=(
+        Column("material", "ref", "Material id.", required=True, ref="Materials"),
+        Column("site", "ref", "Site id.", required=True, ref="Sites"),
+        Column("stock_t", "number", "Tonnes in store.", unit="t", required=True, low=0.0),
+    ),
+)
+
+TARGETS = Sheet(
+    name="Targets",
+    attr="targets",
+    required=False,
+    key=("material", "year"),
+    description="Minimum total stock of a material at the end of a year.",
+    columns=(
+        Column("material", "ref", "Material id.", required=True, ref="Materials"),
+        Column("year", "year", "Planning year.", unit="year", required=True),
+        Column("min_stock_t", "number", "Minimum stock.", unit="t", required=True, low=0.0),
+    ),
+)
+
+BUDGET = Sheet(
+    name="Budget",
+    attr="budget",
+    required=False,
+    key=("year",),
+    description="Spending cap per year (purchases + transport + holding, undiscounted).",
+    columns=(
+        Column("year", "year", "Planning year.", unit="year", required=True),
+        _money("budget_usd", "Maximum spend in that year.", "USD", required=True),
+    ),
+)
+
+RULES = Sheet(
+    name="Rules",
+    attr="rules",
+    required=False,
+    key=("rule",),
+    description="Sourcing rules (share of deliveries from a group) and site dispersion "
+    "(share of stock at one site).",
+    columns=(
+        Column("rule", "id", "Rule id.", required=True),
+        Column(
+            "material",
+            "ref",
+            "Material id, or * for every material separately.",
+            required=True,
+            ref="Materials",
+            star=True,
+        ),
+        Column("group_type", "enum", "What the group is.", required=True, choices=GROUP_TYPES),
+        Column(
+            "group",
+            "text",
+            "A country, bloc, source type, source or site id (* allowed for site).",
+            required=True,
+        ),
+        Column(
+            "limit",
+            "enum",
+            "max_share or min_share (site: max_share only).",
+            required=True,
+            choices=RULE_LIMITS,
+        ),
+        Column("share", "number", "The share limit.", unit="share", required=True, **_FRACTION),
+    ),
+)
+
+DEMAND = Sheet(
+    name="Demand",
+    attr="demand",
+    required=False,
+    key=("material", "year"),
+    description="Essential demand per year, used by the disruption stress tests.",
+    columns=(
+        Column("material", "ref", "Material id.", required=True, ref="Materials"),
+        Column("year", "year", "Planning year.", unit="year", required=True),
+        Column("demand_t", "number", "Essential demand.", unit="t/yr", required=True, low=0.0),
+    ),
+)
+
+SUPPLY_MIX = Sheet(
+    name="SupplyMix",
+    attr="supply_mix",
+    required=False,
+    key=("material", "country"),
+    description="Normal supply of each material by country; each material's shares sum to 1.",
+    columns=(
+        Column("material", "ref", "Material id.", required=True, ref="Materials"),
+        Column("country", "ref", "Country id.", required=True, ref="Countries"),
+        Column(
+            "share", "number", "Share of normal supply.", unit="share", required=True, **_FRACTION
+        ),
+    ),
+)
+
+DISRUPTIONS = Sheet(
+    name="Disruptions",
+    attr="disruptions",
+    required=False,
+    key=("disruption",),
+    description="Stress tests: stock plus surviving supply must cover essential need.",
+    columns=(
+        Column("disruption", "id", "Disruption id.", required=True),
+        Column(
+            "probability",
+            "number",
+            "Probability weight of the shortfall penalty.",
+            unit="share",
+            required=True,
+            **_FRACTION,
+        ),
+        Column("start_year", "year", "First year of the disruption.", unit="year", required=True),
+        Column(
+            "duration_years",
+            "int",
+            "Length in years (cut at end_year).",
+            unit="yr",
+            required=True,
+            low=1.0,
+        ),
+        Column(
+            "demand_multiplier",
+            "number",
+            "Essential demand during the disruption relative to normal.",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column("description", "text", "Free text.", default=""),
+    ),
+)
+
+DISRUPTION_IMPACTS = Sheet(
+    name="DisruptionImpacts",
+    attr="disruption_impacts",
+    required=False,
+    key=(),
+    description="What stays available during a disruption; the smallest availability "
+    "of all matching rows wins.",
+    columns=(
+        Column("disruption", "ref", "Disruption id.", required=True, ref="Disruptions"),
+        Column(
+            "material",
+            "ref",
+            "Material id, or * for every material.",
+            required=True,
+            ref="Materials",
+            star=True,
+        ),
+        Column("group_type", "enum", "What the group is.", required=True, choices=GROUP_TYPES),
+        Column(
+            "group",
+            "text",
+            "A country, bloc, source type, source or site id (* allowed for site).",
+            required=True,
+        ),
+        Column(
+            "availability",
+            "number",
+            "Share that stays available.",
+            unit="share",
+            required=True,
+            **_FRACTION,
+        ),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    MATERIALS,
+    COUNTRIES,
+    SOURCES,
+    SOURCE_OUTPUTS,
+    SOURCE_CAPACITY,
+    SITES,
+    ROUTES,
+    INITIAL_STOCK,
+    TARGETS,
+    BUDGET,
+    RULES,
+    DEMAND,
+    SUPPLY_MIX,
+    DISRUPTIONS,
+    DISRUPTION_IMPACTS,
+)
+
+SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+
+#: Sheets of our own that the reader skips silently (template help, bundled references).
+INFO_SHEETS = ("README", "References", "Lists")
+
+# Group types of Rules and DisruptionImpacts and where their group must be found.
+GROUP_TARGET: dict[str, str | tuple[str, ...]] = {
+    "country": "Countries",
+    "source": "Sources",
+    "site": "Sites",
+    "bloc": BLOCS,
+    "source_type": SOURCE_TYPES,
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits checked before any XML is parsed."""
+
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_zip_entries: int = 2_000
+    max_uncompressed_bytes: int = 512 * 1024 * 1024
+    max_compression_ratio: float = 200.0
+    # Small parts compress unevenly; the ratio is only judged above this size.
+    ratio_min_bytes: int = 1024 * 1024
+
+
+SAFETY_LIMITS = Limits()

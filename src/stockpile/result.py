@@ -1,0 +1,139 @@
+"""The typed outcome of a solve: plain Python data, no Pyomo objects.
+
+Produced by ``stockpile.solve``; read by ``stockpile.reports`` and the CLI.
+Indices use the letters of the model: m material, s source, l site, t year,
+d disruption, r rule (a Rules id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal[
+    "optimal",
+    "infeasible",
+    "unbounded",
+    "time_limit_feasible",
+    "time_limit_no_solution",
+    "error",
+]
+
+STATUS_WORDS: dict[str, str] = {
+    "optimal": "Optimal: the least-cost plan that meets every requirement.",
+    "infeasible": "Infeasible: no plan meets every requirement (see the Infeasibility sheet).",
+    "unbounded": "Unbounded: the cost can fall without limit (check resale prices and limits).",
+    "time_limit_feasible": "Time limit reached: the plan shown is feasible but not proven "
+    "least-cost.",
+    "time_limit_no_solution": "Time limit reached before any feasible plan was found.",
+    "error": "The solver failed (see the message).",
+}
+
+#: Keys of the objective parts, in report order. objective = purchase + transport
+#: + holding - resale + shortfall_penalty; every part is discounted to start_year.
+PART_KEYS = ("purchase_usd", "transport_usd", "holding_usd", "resale_usd", "shortfall_penalty_usd")
+
+#: Variables and their index letters (MODEL.md "Variables").
+VARIABLE_INDEX: dict[str, tuple[str, ...]] = {
+    "Buy": ("s", "t"),
+    "Ship": ("s", "m", "l", "t"),
+    "Surplus": ("s", "m", "t"),
+    "Stock": ("m", "l", "t"),
+    "Unmet": ("d", "m"),
+}
+
+#: Constraint families in MODEL.md order, with their index letters.
+FAMILY_INDEX: dict[str, tuple[str, ...]] = {
+    "output_split": ("s", "m", "t"),
+    "source_capacity": ("s", "t"),
+    "stock_balance": ("m", "l", "t"),
+    "site_capacity": ("l", "t"),
+    "stock_target": ("m", "t"),
+    "budget": ("t",),
+    "sourcing_rule": ("r", "m", "t"),
+    "site_dispersion": ("r", "m", "l", "t"),
+    "disruption_cover": ("d", "m"),
+    "coverage_floor": ("d", "m"),
+}
+
+
+@dataclass(frozen=True)
+class RowValue:
+    """One constraint after the solve.
+
+    ``lower``/``upper`` are the limits of ``body`` (None = no limit) with every constant
+    moved to the limit side, so ``body`` holds only the decision terms. ``dual`` is
+    the change of the objective (discounted USD) per unit increase of the constraint's
+    right-hand side (the data limit as written in MODEL.md): positive for a
+    requirement that costs money (a stock target), negative for a limit whose
+    relaxation saves money (a capacity, a budget).
+    """
+
+    body: float
+    lower: float | None
+    upper: float | None
+    dual: float | None
+
+    def slack(self) -> float:
+        """Distance to the nearest limit (0 when binding)."""
+        gaps = []
+        if self.lower is not None:
+            gaps.append(self.body - self.lower)
+        if self.upper is not None:
+            gaps.append(self.upper - self.body)
+        return min(gaps) if gaps else float("inf")
+
+
+@dataclass(frozen=True)
+class IisMember:
+    """One constraint or bound of an irreducible infeasible subset, in planner terms."""
+
+    family: str  # constraint family or "bound:<Variable>"
+    index: tuple[Any, ...]
+    text: str  # "stock_target[Dy, 2030]: total Dy stock at end of 2030 >= 5000 t"
+    sources: tuple[tuple[str, int | None, str], ...] = ()  # (sheet, excel row, what it says)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a model is infeasible."""
+
+    method: Literal["iis", "elastic", "none"]
+    members: tuple[IisMember, ...]
+    suggestion: str
+    note: str = ""
+
+
+@dataclass
+class SolveResult:
+    status: Status
+    message: str = ""
+    objective_usd: float | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+    #: variable name -> index tuple -> value (every variable of the model)
+    values: dict[str, dict[tuple[Any, ...], float]] = field(default_factory=dict)
+    #: family -> index tuple -> RowValue (every constraint of the model)
+    rows: dict[str, dict[tuple[Any, ...], RowValue]] = field(default_factory=dict)
+    diagnosis: Diagnosis | None = None
+    #: seconds per phase: build, handover, solve (HiGHS's own), extract
+    timings: dict[str, float] = field(default_factory=dict)
+    solver: dict[str, Any] = field(default_factory=dict)  # name, version, options
+    counts: dict[str, int] = field(default_factory=dict)  # variables, constraints
+    log: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "time_limit_feasible")
+
+    def duals(self, family: str) -> dict[tuple[Any, ...], float | None]:
+        return {k: v.dual for k, v in self.rows.get(family, {}).items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``stockpile solve --json`` (public keys)."""
+        out: dict[str, Any] = {
+            "status": self.status,
+            "message": self.message,
+            "objective_usd": self.objective_usd,
+            "parts": dict(self.parts) if self.parts else None,
+        }
+        return out
