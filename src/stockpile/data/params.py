@@ -1,0 +1,269 @@
+"""The derived parameters of the model (MODEL.md "Data"), computed once from Inputs.
+
+Plain Python, no Pyomo: the model builds on these, and the report reuses them (the
+need of a disruption, the capacity of a source in a year) so nothing is computed twice.
+
+Index letters: m material, s source, l site, t year, d disruption, c country, r rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from stockpile.data.inputs import Inputs
+
+#: need below this share of the window's demand (before the multiplier) counts as 0
+NEED_EPS = 1e-9
+
+Where = tuple[str, int]  # (sheet, excel row) a value came from
+
+
+@dataclass
+class Params:
+    inputs: Inputs
+    t0: int
+    YEARS: tuple[int, ...]
+    MATERIALS: tuple[str, ...]
+    SOURCES: tuple[str, ...]
+    SITES: tuple[str, ...]
+    DISRUPTIONS: tuple[str, ...]
+    RULES: tuple[str, ...]
+    bloc_of_country: dict[str, str]
+    source_type: dict[str, str]
+    source_country: dict[str, str]
+    yield_t_per_unit: dict[tuple[str, str], float]  # (s, m)
+    outputs: dict[str, tuple[str, ...]]  # s -> materials, workbook order
+    coproduct: frozenset[str]
+    capacity_units: dict[tuple[str, int], float]  # (s, t)
+    capacity_where: dict[tuple[str, int], Where]
+    cost_usd_per_unit: dict[tuple[str, int], float]  # (s, t), escalated
+    route_usd_per_t: dict[tuple[str, str], float]  # (s, l)
+    site_first_year: dict[str, int]
+    volume_m3_per_t: dict[str, float]
+    capacity_m3: dict[str, float]
+    holding_usd_per_t_yr: dict[str, float]
+    initial_stock_t: dict[tuple[str, str], float]  # (m, l)
+    resale_usd_per_t: dict[str, float]
+    target_t: dict[tuple[str, int], float]  # (m, t)
+    budget_usd: dict[int, float]
+    delta: dict[int, float]  # discount factor by year
+    demand_t: dict[tuple[str, int], float]
+    mix: dict[str, dict[str, float]]  # m -> c -> share, rescaled to sum 1
+    penalty_usd_per_t: dict[str, float]
+    min_coverage: dict[str, float]
+    probability: dict[str, float]
+    window: dict[str, tuple[int, ...]]
+    multiplier: dict[str, float]
+    #: DisruptionImpacts rows by disruption: (material or "*", group_type, group, avail, row)
+    impacts: dict[str, list[tuple[str, str, str, float, int]]]
+    where: dict[str, Any] = field(default_factory=dict)
+
+    # ----- openness -------------------------------------------------------
+    def is_open(self, site: str, year: int) -> bool:
+        return year >= self.site_first_year[site]
+
+    def open_sites(self, year: int) -> tuple[str, ...]:
+        return tuple(site for site in self.SITES if self.is_open(site, year))
+
+    # ----- group matching (Rules and DisruptionImpacts) ---------------------
+    def source_matches(self, s: str, group_type: str, group: str) -> bool:
+        if group_type == "source":
+            return s == group
+        if group_type == "source_type":
+            return self.source_type[s] == group
+        if group_type == "country":
+            return self.source_country[s] == group
+        if group_type == "bloc":
+            return self.bloc_of_country[self.source_country[s]] == group
+        return False
+
+    def _country_matches(self, c: str, group_type: str, group: str) -> bool:
+        if group_type == "country":
+            return c == group
+        if group_type == "bloc":
+            return self.bloc_of_country[c] == group
+        return False
+
+    def _avail(self, d: str, m: str, hit) -> float:
+        best = 1.0
+        for mat, gt, grp, a, _row in self.impacts.get(d, ()):
+            if (mat == m or mat == "*") and hit(gt, grp):
+                best = min(best, a)
+        return best
+
+    def avail_country(self, d: str, c: str, m: str) -> float:
+        return self._avail(d, m, lambda gt, g: self._country_matches(c, gt, g))
+
+    def avail_source(self, d: str, s: str, m: str) -> float:
+        return self._avail(d, m, lambda gt, g: self.source_matches(s, gt, g))
+
+    def avail_site(self, d: str, l: str, m: str) -> float:  # noqa: E741
+        return self._avail(d, m, lambda gt, g: gt == "site" and g in (l, "*"))
+
+    # ----- disruption need ------------------------------------------------
+    def surviving_share(self, d: str, m: str) -> float:
+        """Share of normal supply of m that survives d: sum_c mix[m,c] * avail_d(c,m)."""
+        return sum(share * self.avail_country(d, c, m) for c, share in self.mix.get(m, {}).items())
+
+    @cached_property
+    def need_t(self) -> dict[tuple[str, str], float]:
+        """need[d,m] > 0 only; MODEL.md family 9."""
+        need: dict[tuple[str, str], float] = {}
+        for d in self.DISRUPTIONS:
+            for m in self.MATERIALS:
+                window_demand = sum(self.demand_t.get((m, t), 0.0) for t in self.window[d])
+                if window_demand <= 0:
+                    continue
+                gap = max(0.0, self.multiplier[d] - self.surviving_share(d, m))
+                value = window_demand * gap
+                if value >= NEED_EPS * window_demand:
+                    need[d, m] = value
+        return need
+
+    # ----- sparse index sets ----------------------------------------------
+    @cached_property
+    def ship_index(self) -> list[tuple[str, str, str, int]]:
+        """(s, m, l, t): yield > 0, a route s->l exists and l is open in t."""
+        routes_from: dict[str, list[str]] = defaultdict(list)
+        for s, l in self.route_usd_per_t:  # noqa: E741
+            routes_from[s].append(l)
+        return [
+            (s, m, l, t)
+            for s in self.SOURCES
+            for m in self.outputs[s]
+            for l in routes_from[s]  # noqa: E741
+            for t in self.YEARS
+            if self.is_open(l, t)
+        ]
+
+    @cached_property
+    def stock_index(self) -> list[tuple[str, str, int]]:
+        return [
+            (m, l, t)
+            for m in self.MATERIALS
+            for l in self.SITES  # noqa: E741
+            for t in self.YEARS
+            if self.is_open(l, t)
+        ]
+
+    @cached_property
+    def surplus_index(self) -> list[tuple[str, str, int]]:
+        return [
+            (s, m, t)
+            for s in self.SOURCES
+            if s in self.coproduct
+            for m in self.outputs[s]
+            for t in self.YEARS
+        ]
+
+    @cached_property
+    def split_index(self) -> list[tuple[str, str, int]]:
+        return [(s, m, t) for s in self.SOURCES for m in self.outputs[s] for t in self.YEARS]
+
+    def stock_before(self, m: str, l: str, t: int) -> float | None:  # noqa: E741
+        """Stock[m,l,t-1] as a constant when it is one: init at t0, 0 in the opening year
+        of a later site; None when it is the variable Stock[m,l,t-1]."""
+        if t == self.t0:
+            return self.initial_stock_t.get((m, l), 0.0)
+        if t == self.site_first_year[l]:
+            return 0.0
+        return None
+
+    def rule_materials(self, material: str) -> tuple[str, ...]:
+        return self.MATERIALS if material == "*" else (material,)
+
+
+def build_params(inputs: Inputs) -> Params:
+    """Derive every parameter of MODEL.md from validated inputs."""
+    st = inputs.settings
+    t0 = st.start_year
+    years = tuple(range(t0, st.end_year + 1))
+    bloc = {c.country: c.bloc for c in inputs.countries}
+
+    outputs: dict[str, list[str]] = defaultdict(list)
+    yields: dict[tuple[str, str], float] = {}
+    for o in inputs.source_outputs:
+        outputs[o.source].append(o.material)
+        yields[o.source, o.material] = o.yield_t_per_unit
+
+    cap_override = {(c.source, c.year): c for c in inputs.source_capacity}
+    capacity: dict[tuple[str, int], float] = {}
+    capacity_where: dict[tuple[str, int], Where] = {}
+    cost: dict[tuple[str, int], float] = {}
+    for src in inputs.sources:
+        for t in years:
+            if t < src.first_year:
+                capacity[src.source, t] = 0.0
+                capacity_where[src.source, t] = ("Sources", src.row)
+            elif (src.source, t) in cap_override:
+                row = cap_override[src.source, t]
+                capacity[src.source, t] = row.capacity_units_per_yr
+                capacity_where[src.source, t] = ("SourceCapacity", row.row)
+            else:
+                capacity[src.source, t] = src.capacity_units_per_yr
+                capacity_where[src.source, t] = ("Sources", src.row)
+            cost[src.source, t] = src.cost_usd_per_unit * (1 + src.cost_escalation_per_yr) ** (
+                t - t0
+            )
+
+    mix_raw: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in inputs.supply_mix:
+        mix_raw[row.material][row.country] = row.share
+    mix = {}
+    for m, shares in mix_raw.items():
+        total = sum(shares.values())
+        mix[m] = {c: v / total for c, v in shares.items()} if total > 0 else dict(shares)
+
+    impacts: dict[str, list[tuple[str, str, str, float, int]]] = defaultdict(list)
+    for imp in inputs.disruption_impacts:
+        impacts[imp.disruption].append(
+            (imp.material, imp.group_type, imp.group, imp.availability, imp.row)
+        )
+
+    window = {
+        d.disruption: tuple(
+            t for t in range(d.start_year, d.start_year + d.duration_years) if t <= st.end_year
+        )
+        for d in inputs.disruptions
+    }
+    srcs = {s.source: s for s in inputs.sources}
+    return Params(
+        inputs=inputs,
+        t0=t0,
+        YEARS=years,
+        MATERIALS=tuple(m.material for m in inputs.materials),
+        SOURCES=tuple(srcs),
+        SITES=tuple(s.site for s in inputs.sites),
+        DISRUPTIONS=tuple(d.disruption for d in inputs.disruptions),
+        RULES=tuple(r.rule for r in inputs.rules),
+        bloc_of_country=bloc,
+        source_type={s: v.type for s, v in srcs.items()},
+        source_country={s: v.country for s, v in srcs.items()},
+        yield_t_per_unit=yields,
+        outputs={s: tuple(outputs.get(s, ())) for s in srcs},
+        coproduct=frozenset(s for s in srcs if len(outputs.get(s, ())) >= 2),
+        capacity_units=capacity,
+        capacity_where=capacity_where,
+        cost_usd_per_unit=cost,
+        route_usd_per_t={(r.source, r.site): r.cost_usd_per_t for r in inputs.routes},
+        site_first_year={s.site: s.first_year for s in inputs.sites},
+        volume_m3_per_t={m.material: m.volume_m3_per_t for m in inputs.materials},
+        capacity_m3={s.site: s.capacity_m3 for s in inputs.sites},
+        holding_usd_per_t_yr={s.site: s.holding_cost_usd_per_t_yr for s in inputs.sites},
+        initial_stock_t={(i.material, i.site): i.stock_t for i in inputs.initial_stock},
+        resale_usd_per_t={m.material: m.resale_usd_per_t for m in inputs.materials},
+        target_t={(x.material, x.year): x.min_stock_t for x in inputs.targets},
+        budget_usd={b.year: b.budget_usd for b in inputs.budget},
+        delta={t: (1 + st.discount_rate) ** -(t - t0) for t in years},
+        demand_t={(x.material, x.year): x.demand_t for x in inputs.demand},
+        mix=mix,
+        penalty_usd_per_t={m.material: m.shortfall_penalty_usd_per_t for m in inputs.materials},
+        min_coverage={m.material: m.min_coverage for m in inputs.materials},
+        probability={d.disruption: d.probability for d in inputs.disruptions},
+        window=window,
+        multiplier={d.disruption: d.demand_multiplier for d in inputs.disruptions},
+        impacts=dict(impacts),
+    )

@@ -1,0 +1,1 @@
+"""One module per topic, one ``add_<family>`` function per constraint family."""

@@ -1,0 +1,39 @@
+"""Supply: what a purchase yields and how much can be bought."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+
+def add_output_split(model: pyo.ConcreteModel) -> None:
+    """output_split[s,m,t]: sum_l Ship[s,m,l,t] + Surplus[s,m,t] = yield[s,m] * Buy[s,t] [t].
+
+    Every tonne a purchase yields is delivered to a site or, for a co-product source,
+    resold as surplus. Index: every output m of every source s, every year t.
+    Dual [USD/t]: the change in cost if one extra tonne of m from s in year t were
+    available for free (negative: it would save money).
+    """
+    p = model.params
+    by_smt = model.lookups.ship_by_smt
+    surplus = set(p.surplus_index)
+
+    @model.Constraint(p.split_index, doc=add_output_split.__doc__.splitlines()[0])
+    def output_split(mdl, s, m, t):
+        ship = pyo.quicksum(mdl.Ship[s, m, l, t] for l in by_smt.get((s, m, t), ()))  # noqa: E741
+        if (s, m, t) in surplus:
+            ship = ship + mdl.Surplus[s, m, t]
+        return ship - p.yield_t_per_unit[s, m] * mdl.Buy[s, t] == 0
+
+
+def add_source_capacity(model: pyo.ConcreteModel) -> None:
+    """source_capacity[s,t]: Buy[s,t] <= cap[s,t] [activity units].
+
+    cap is 0 before the source's first_year, the SourceCapacity value where given,
+    else Sources.capacity_units_per_yr. Dual [USD/unit]: the change in cost per extra
+    unit of capacity (negative when the capacity limits the plan).
+    """
+    p = model.params
+
+    @model.Constraint(model.SOURCES, model.YEARS, doc="Buy <= capacity [units]")
+    def source_capacity(mdl, s, t):
+        return mdl.Buy[s, t] <= p.capacity_units[s, t]
