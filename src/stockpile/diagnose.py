@@ -63,7 +63,7 @@ def explain_member(p: Params, family: str, index: tuple[Any, ...], side: str = "
         refs.append(("Budget", row, f"{t} budget {_fmt(p.budget_usd[t])} USD"))
         text = f"budget[{t}]: spend in {t} <= {_fmt(p.budget_usd[t])} USD"
     elif family == "site_capacity":
-        l, t = index  # noqa: E741
+        l, t = index
         site = next(x for x in inp.sites if x.site == l)
         refs.append(("Sites", site.row, f"{l} capacity {_fmt(site.capacity_m3)} m3"))
         text = f"site_capacity[{l}, {t}]: space used at {l} <= {_fmt(site.capacity_m3)} m3"
@@ -79,7 +79,7 @@ def explain_member(p: Params, family: str, index: tuple[Any, ...], side: str = "
             )
         )
         if family == "site_dispersion":
-            l, t = rest  # noqa: E741
+            l, t = rest
             n_open = len(p.open_sites(t))
             text = (
                 f"site_dispersion[{r}, {m}, {l}, {t}]: at most {_fmt(rule.share)} of {m} stock "
@@ -114,7 +114,7 @@ def explain_member(p: Params, family: str, index: tuple[Any, ...], side: str = "
         else:
             text = f"disruption_cover[{d}, {m}]: stock + surviving supply + unmet >= {_fmt(need)} t"
     elif family == "stock_balance":
-        m, l, t = index  # noqa: E741
+        m, l, t = index
         text = f"stock_balance[{m}, {l}, {t}]: stock of {m} at {l} grows only by deliveries"
         if t == p.t0:
             init = next((x for x in inp.initial_stock if x.material == m and x.site == l), None)

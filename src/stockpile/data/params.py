@@ -100,7 +100,7 @@ class Params:
     def avail_source(self, d: str, s: str, m: str) -> float:
         return self._avail(d, m, lambda gt, g: self.source_matches(s, gt, g))
 
-    def avail_site(self, d: str, l: str, m: str) -> float:  # noqa: E741
+    def avail_site(self, d: str, l: str, m: str) -> float:
         return self._avail(d, m, lambda gt, g: gt == "site" and g in (l, "*"))
 
     # ----- disruption need ------------------------------------------------
@@ -128,13 +128,13 @@ class Params:
     def ship_index(self) -> list[tuple[str, str, str, int]]:
         """(s, m, l, t): yield > 0, a route s->l exists and l is open in t."""
         routes_from: dict[str, list[str]] = defaultdict(list)
-        for s, l in self.route_usd_per_t:  # noqa: E741
+        for s, l in self.route_usd_per_t:
             routes_from[s].append(l)
         return [
             (s, m, l, t)
             for s in self.SOURCES
             for m in self.outputs[s]
-            for l in routes_from[s]  # noqa: E741
+            for l in routes_from[s]
             for t in self.YEARS
             if self.is_open(l, t)
         ]
@@ -144,7 +144,7 @@ class Params:
         return [
             (m, l, t)
             for m in self.MATERIALS
-            for l in self.SITES  # noqa: E741
+            for l in self.SITES
             for t in self.YEARS
             if self.is_open(l, t)
         ]
@@ -163,7 +163,7 @@ class Params:
     def split_index(self) -> list[tuple[str, str, int]]:
         return [(s, m, t) for s in self.SOURCES for m in self.outputs[s] for t in self.YEARS]
 
-    def stock_before(self, m: str, l: str, t: int) -> float | None:  # noqa: E741
+    def stock_before(self, m: str, l: str, t: int) -> float | None:
         """Stock[m,l,t-1] as a constant when it is one: init at t0, 0 in the opening year
         of a later site; None when it is the variable Stock[m,l,t-1]."""
         if t == self.t0:

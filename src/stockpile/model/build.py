@@ -33,7 +33,7 @@ def _lookups(p: Params) -> Lookups:
     by_smt: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     by_mlt: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     by_mt: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-    for s, m, l, t in p.ship_index:  # noqa: E741
+    for s, m, l, t in p.ship_index:
         by_smt[s, m, t].append(l)
         by_mlt[m, l, t].append(s)
         by_mt[m, t].append((s, l))

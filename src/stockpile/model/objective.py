@@ -24,14 +24,14 @@ def add_objective(model: pyo.ConcreteModel) -> None:
     model.transport = pyo.Expression(
         expr=pyo.quicksum(
             p.delta[t] * p.route_usd_per_t[s, l] * model.Ship[s, m, l, t]
-            for (s, m, l, t) in p.ship_index  # noqa: E741
+            for (s, m, l, t) in p.ship_index
         ),
         doc="discounted transport cost [USD]",
     )
     model.holding = pyo.Expression(
         expr=pyo.quicksum(
             p.delta[t] * p.holding_usd_per_t_yr[l] * model.Stock[m, l, t]
-            for (m, l, t) in p.stock_index  # noqa: E741
+            for (m, l, t) in p.stock_index
         ),
         doc="discounted holding cost of every year-end stock [USD]",
     )

@@ -21,7 +21,7 @@ def add_disruption_cover(model: pyo.ConcreteModel) -> None:
         before = start[d] - 1
         stock_terms = []
         constant = 0.0
-        for l in p.SITES:  # noqa: E741
+        for l in p.SITES:
             a = p.avail_site(d, l, m)
             if a == 0:
                 continue

@@ -14,10 +14,10 @@ def add_budget(model: pyo.ConcreteModel) -> None:
     """
     p = model.params
     ship_by_t: dict[int, list] = {t: [] for t in p.YEARS}
-    for s, m, l, t in p.ship_index:  # noqa: E741
+    for s, m, l, t in p.ship_index:
         ship_by_t[t].append((s, m, l))
     stock_by_t: dict[int, list] = {t: [] for t in p.YEARS}
-    for m, l, t in p.stock_index:  # noqa: E741
+    for m, l, t in p.stock_index:
         stock_by_t[t].append((m, l))
 
     @model.Constraint(list(p.budget_usd), doc="yearly spend <= budget [USD]")

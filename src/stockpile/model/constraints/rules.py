@@ -41,7 +41,7 @@ def add_sourcing_rule(model: pyo.ConcreteModel) -> None:
                 expr = _linear(
                     [
                         ((1.0 if in_group[s] else 0.0) - rule.share, model.Ship[s, m, l, t])
-                        for s, l in ships  # noqa: E741
+                        for s, l in ships
                     ]
                 )
                 if expr is not None:
@@ -70,7 +70,7 @@ def add_site_dispersion(model: pyo.ConcreteModel) -> None:
         for m in p.rule_materials(rule.material):
             for t in p.YEARS:
                 open_now = p.open_sites(t)
-                for l in open_now:  # noqa: E741
+                for l in open_now:
                     if rule.group not in ("*", l):
                         continue
                     expr = _linear(
@@ -83,5 +83,5 @@ def add_site_dispersion(model: pyo.ConcreteModel) -> None:
                         rows[rule.rule, m, l, t] = expr
 
     @model.Constraint(list(rows), doc="share of a material's stock at one site [t]")
-    def site_dispersion(mdl, r, m, l, t):  # noqa: E741
+    def site_dispersion(mdl, r, m, l, t):
         return rows[r, m, l, t] <= 0

@@ -17,7 +17,7 @@ def add_stock_balance(model: pyo.ConcreteModel) -> None:
     by_mlt = model.lookups.ship_by_mlt
 
     @model.Constraint(model.STOCK_INDEX, doc="stock balance [t]")
-    def stock_balance(mdl, m, l, t):  # noqa: E741
+    def stock_balance(mdl, m, l, t):
         before = p.stock_before(m, l, t)
         inflow = pyo.quicksum(mdl.Ship[s, m, l, t] for s in by_mlt.get((m, l, t), ()))
         if before is None:
@@ -34,10 +34,10 @@ def add_site_capacity(model: pyo.ConcreteModel) -> None:
     p = model.params
     # A site where every material takes no space has nothing to limit.
     bulky = [m for m in p.MATERIALS if p.volume_m3_per_t[m] != 0]
-    index = [(l, t) for l in p.SITES for t in p.YEARS if p.is_open(l, t)] if bulky else []  # noqa: E741
+    index = [(l, t) for l in p.SITES for t in p.YEARS if p.is_open(l, t)] if bulky else []
 
     @model.Constraint(index, doc="site space [m3]")
-    def site_capacity(mdl, l, t):  # noqa: E741
+    def site_capacity(mdl, l, t):
         used = pyo.quicksum(p.volume_m3_per_t[m] * mdl.Stock[m, l, t] for m in bulky)
         return used <= p.capacity_m3[l]
 
@@ -52,5 +52,5 @@ def add_stock_target(model: pyo.ConcreteModel) -> None:
 
     @model.Constraint(list(p.target_t), doc="stock target [t]")
     def stock_target(mdl, m, t):
-        total = pyo.quicksum(mdl.Stock[m, l, t] for l in p.open_sites(t))  # noqa: E741
+        total = pyo.quicksum(mdl.Stock[m, l, t] for l in p.open_sites(t))
         return total >= p.target_t[m, t]

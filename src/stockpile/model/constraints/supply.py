@@ -19,7 +19,7 @@ def add_output_split(model: pyo.ConcreteModel) -> None:
 
     @model.Constraint(p.split_index, doc=add_output_split.__doc__.splitlines()[0])
     def output_split(mdl, s, m, t):
-        ship = pyo.quicksum(mdl.Ship[s, m, l, t] for l in by_smt.get((s, m, t), ()))  # noqa: E741
+        ship = pyo.quicksum(mdl.Ship[s, m, l, t] for l in by_smt.get((s, m, t), ()))
         if (s, m, t) in surplus:
             ship = ship + mdl.Surplus[s, m, t]
         return ship - p.yield_t_per_unit[s, m] * mdl.Buy[s, t] == 0
