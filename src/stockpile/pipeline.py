@@ -2,23 +2,127 @@
 
 from __future__ import annotations
 
+import hashlib
+import platform
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from stockpile.data.inputs import Inputs
-from stockpile.data.params import build_params
+from stockpile.data.params import Params, build_params
+from stockpile.data.problems import Problem
 from stockpile.model import build_model
 from stockpile.result import SolveResult
-from stockpile.solve import SolveOptions, solve_model
+from stockpile.solve import SolveOptions, highs_version, solve_model
+
+#: The bundled default dataset, as written by ``stockpile example``.
+BUNDLED_NAME = "default.xlsx"
+
+Phase = Callable[[str], None]
+
+
+def bundled_workbook() -> Path:
+    """Path of the bundled default dataset workbook inside the installed package."""
+    return Path(str(resources.files("stockpile.data").joinpath(BUNDLED_NAME)))
+
+
+def package_version() -> str:
+    try:
+        return version("stockpile-optimizer")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load(path: Path) -> tuple[Inputs, list[Problem]]:
+    """Read and validate a workbook; raises InputError listing every problem."""
+    from stockpile.data.reader import read_workbook
+
+    return read_workbook(path)
 
 
 def optimize(inputs: Inputs, options: SolveOptions | None = None, **kw: Any) -> SolveResult:
     """Build the LP for validated inputs and solve it (keyword args: SolveOptions fields)."""
-    options = options or SolveOptions(**kw)
+    return solve_inputs(inputs, options or SolveOptions(**kw))[1]
+
+
+def solve_inputs(inputs: Inputs, options: SolveOptions) -> tuple[Params, SolveResult]:
     tick = time.perf_counter()
     params = build_params(inputs)
     model = build_model(params)
     build = time.perf_counter() - tick
     result = solve_model(model, options)
     result.timings = {"build": build, **result.timings}
-    return result
+    return params, result
+
+
+@dataclass
+class Run:
+    """Everything one ``stockpile solve`` produced."""
+
+    input_path: Path
+    inputs: Inputs
+    params: Params
+    result: SolveResult
+    warnings: list[Problem]
+    provenance: dict[str, Any] = field(default_factory=dict)
+    report_path: Path | None = None
+
+
+def run(
+    input_path: Path,
+    report_path: Path | None,
+    options: SolveOptions,
+    on_phase: Phase = lambda _: None,
+    display_name: str | None = None,
+) -> Run:
+    """The whole job: read, build, solve and (if report_path) write the report.
+
+    Raises InputError for bad input and ReportWriteError when the report cannot be
+    written; an infeasible or time-limited model is a result, not an exception.
+    """
+    started = datetime.now(UTC)
+    tick = time.perf_counter()
+    on_phase("read")
+    digest = sha256(input_path)
+    inputs, warnings = load(input_path)
+    read_s = time.perf_counter() - tick
+
+    on_phase("build and solve")
+    params, result = solve_inputs(inputs, options)
+    result.timings = {"read": read_s, **result.timings}
+
+    outcome = Run(input_path, inputs, params, result, warnings)
+    outcome.provenance = {
+        "input_file": display_name or input_path.name,
+        "input_sha256": digest,
+        "started_utc": started.isoformat(timespec="seconds"),
+        "package": f"stockpile-optimizer {package_version()}",
+        "python": platform.python_version(),
+        "pyomo": version("pyomo"),
+        "highs": highs_version(),
+        "solver_options": result.solver.get("options", {}),
+    }
+    if report_path is not None:
+        on_phase("report")
+        from stockpile.reports import build_report
+
+        tick = time.perf_counter()
+        outcome.provenance["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
+        build_report(inputs, params, result, report_path, outcome.provenance)
+        result.timings["report"] = time.perf_counter() - tick
+        outcome.report_path = report_path
+    outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
+    return outcome

@@ -1,0 +1,321 @@
+"""The ``stockpile`` command: parse, call the pipeline, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from stockpile.data.problems import InputError, Problem
+
+
+class Exit(IntEnum):
+    """Exit codes (public interface, see README)."""
+
+    OK = 0  # optimal (or a feasible plan at the time limit: see status)
+    INFEASIBLE = 10
+    UNBOUNDED = 11
+    TIME_LIMIT_NO_PLAN = 12
+    SOLVER_ERROR = 70
+    INVALID_INPUT = 65
+    CANNOT_WRITE = 73
+
+
+STATUS_EXIT = {
+    "optimal": Exit.OK,
+    "time_limit_feasible": Exit.OK,
+    "infeasible": Exit.INFEASIBLE,
+    "unbounded": Exit.UNBOUNDED,
+    "time_limit_no_solution": Exit.TIME_LIMIT_NO_PLAN,
+    "error": Exit.SOLVER_ERROR,
+}
+
+app = typer.Typer(
+    help="Plan a strategic critical-minerals stockpile at least cost (Pyomo + HiGHS).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send anything native code prints on fd 1 (the HiGHS banner) to stderr, so stdout
+    carries only what this command means to print (the --json object)."""
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
+        saved = os.dup(fd)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        sys.__stdout__.flush()
+        os.dup2(2, fd)
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.__stdout__.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _print_problems(problems: list[Problem], as_json: bool, extra: dict | None = None) -> None:
+    from stockpile.data.render import problems_json, problems_table
+
+    if as_json:
+        payload: Any = (
+            problems_json(problems)
+            if extra is None
+            else {**extra, "problems": problems_json(problems)}
+        )
+        typer.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        if problems:
+            err.print(problems_table(problems))
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        err.print(
+            f"[red]{path} already exists.[/] Choose another path or add --force to replace it."
+        )
+        raise typer.Exit(Exit.CANNOT_WRITE)
+    if path.suffix.lower() != ".xlsx":
+        err.print(f"[red]{path}: the file name must end in .xlsx.[/]")
+        raise typer.Exit(Exit.CANNOT_WRITE)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Where to write the empty input workbook.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write an empty input workbook with instructions, dropdowns and column help."""
+    from stockpile.data.template import write_workbook
+
+    _refuse_existing(path, force)
+    try:
+        write_workbook(path, None, force=force)
+    except OSError as exc:
+        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
+        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    err.print(f"Template written to {path}")
+
+
+@app.command()
+def example(
+    path: Annotated[Path, typer.Argument(help="Where to write the bundled default dataset.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write the bundled default dataset (US critical minerals 2026-2040) as a workbook."""
+    from stockpile.pipeline import bundled_workbook
+
+    _refuse_existing(path, force)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        shutil.copyfile(bundled_workbook(), tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
+        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    err.print(f"Default dataset written to {path}")
+
+
+@app.command()
+def validate(
+    input: Annotated[Path, typer.Argument(help="The input workbook (.xlsx).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
+) -> None:
+    """Check a workbook and report every problem; exit 0 when clean, 65 otherwise."""
+    from stockpile.pipeline import load
+
+    try:
+        _, warnings = load(input)
+    except InputError as exc:
+        _print_problems(exc.problems, as_json)
+        n = sum(p.severity == "error" for p in exc.problems)
+        if not as_json:
+            err.print(f"[red]{n} error(s)[/] in {input}. Fix them and run validate again.")
+        raise typer.Exit(Exit.INVALID_INPUT) from None
+    _print_problems(warnings, as_json)
+    if not as_json:
+        err.print(
+            f"[green]{input} is valid[/]" + (f" ({len(warnings)} warning(s))" if warnings else ".")
+        )
+
+
+@app.command()
+def solve(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="Input workbook; omit it to solve the bundled default dataset."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Report workbook to write.")
+    ] = Path("report.xlsx"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with the result on stdout.")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit [s].")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="LP method: choose, simplex, ipm or pdlp.")
+    ] = "choose",
+    write_lp: Annotated[
+        Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Solve a workbook (or the bundled dataset) and write the Excel report."""
+    from stockpile.pipeline import bundled_workbook, run
+    from stockpile.reports.excel import ReportWriteError
+    from stockpile.solve import SolveOptions
+
+    if method not in ("choose", "simplex", "ipm", "pdlp"):
+        raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
+    path = input if input is not None else bundled_workbook()
+    name = path.name if input is not None else f"{path.name} (bundled default dataset)"
+    if input is not None and output.resolve() == input.resolve():
+        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        raise typer.Exit(Exit.CANNOT_WRITE)
+    options = SolveOptions(
+        time_limit=time_limit,
+        threads=threads,
+        method=method,  # type: ignore[arg-type]
+        write_lp=write_lp,
+    )
+
+    status_ctx = (
+        contextlib.nullcontext() if quiet else err.status("Reading the workbook...", spinner="dots")
+    )
+    phases = {
+        "read": "Reading the workbook...",
+        "build and solve": "Building the model and solving with HiGHS...",
+        "report": "Writing the report...",
+    }
+    try:
+        with status_ctx as status, _stdout_to_stderr():
+            outcome = run(
+                path,
+                output,
+                options,
+                on_phase=(lambda ph: status.update(phases.get(ph, ph)))
+                if status
+                else (lambda _: None),
+                display_name=name,
+            )
+    except FileNotFoundError:
+        err.print(f"[red]Input not found: {path}[/]")
+        _fail_json(as_json, "invalid_input", f"Input not found: {path}")
+        raise typer.Exit(Exit.INVALID_INPUT) from None
+    except InputError as exc:
+        _print_problems(
+            exc.problems,
+            as_json,
+            extra=_null_result("invalid_input", str(exc)) if as_json else None,
+        )
+        if not as_json:
+            n = sum(p.severity == "error" for p in exc.problems)
+            err.print(
+                f"[red]{n} error(s)[/] in {path}; nothing was solved. "
+                "Run `stockpile validate` after fixing them."
+            )
+        raise typer.Exit(Exit.INVALID_INPUT) from None
+    except ReportWriteError as exc:
+        err.print(
+            f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
+            "Close it in Excel or choose another -o."
+        )
+        _fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+        raise typer.Exit(Exit.CANNOT_WRITE) from None
+
+    result = outcome.result
+    if as_json:
+        typer.echo(json.dumps(_result_json(outcome), indent=2, default=str))
+    else:
+        _print_summary(outcome)
+    raise typer.Exit(STATUS_EXIT[result.status])
+
+
+def _null_result(status: str, message: str) -> dict[str, Any]:
+    return {"status": status, "message": message, "objective_usd": None, "parts": None}
+
+
+def _fail_json(as_json: bool, status: str, message: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(_null_result(status, message), indent=2))
+
+
+def _result_json(outcome: Any) -> dict[str, Any]:
+    result = outcome.result
+    payload = result.to_json()
+    payload["report"] = str(outcome.report_path) if outcome.report_path else None
+    payload["input"] = outcome.provenance.get("input_file")
+    payload["input_sha256"] = outcome.provenance.get("input_sha256")
+    payload["timings_s"] = {k: round(v, 4) for k, v in result.timings.items()}
+    payload["counts"] = result.counts
+    payload["warnings"] = [p.to_dict() for p in outcome.warnings]
+    if result.diagnosis is not None:
+        payload["diagnosis"] = {
+            "method": result.diagnosis.method,
+            "suggestion": result.diagnosis.suggestion,
+            "note": result.diagnosis.note,
+            "members": [
+                {
+                    "family": m.family,
+                    "index": list(m.index),
+                    "text": m.text,
+                    "rows": [{"sheet": s, "row": r, "what": w} for s, r, w in m.sources],
+                }
+                for m in result.diagnosis.members
+            ],
+        }
+    return payload
+
+
+def _print_summary(outcome: Any) -> None:
+    from rich.table import Table
+
+    from stockpile.result import STATUS_WORDS
+
+    result = outcome.result
+    out = Console(highlight=False)
+    out.print(STATUS_WORDS[result.status])
+    if result.has_plan:
+        table = Table(title="Discounted cost (USD)", title_justify="left")
+        table.add_column("part")
+        table.add_column("USD", justify="right")
+        for key, value in result.parts.items():
+            table.add_row(key.removesuffix("_usd"), f"{value:,.0f}")
+        table.add_row("[b]objective[/]", f"[b]{result.objective_usd:,.0f}[/]")
+        out.print(table)
+    if result.diagnosis is not None:
+        out.print("[b]Why no plan exists[/] (an irreducible set of conflicting requirements):")
+        for m in result.diagnosis.members:
+            rows = "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources)
+            out.print(f"  - {m.text}" + (f"  [dim]({rows})[/]" if rows else ""))
+        out.print(result.diagnosis.suggestion)
+    if outcome.report_path:
+        out.print(f"Report: {outcome.report_path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
