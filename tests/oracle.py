@@ -1,4 +1,3 @@
-# ruff: noqa: E741  (l is the site index letter of MODEL.md)
 """Independent verification layer for the stockpile LP.
 
 Written only from the contract (/work/shared/MODEL.md and WORKBOOK.md), never from the

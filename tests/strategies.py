@@ -1,0 +1,298 @@
+"""Hypothesis strategies: small random *valid* stockpile inputs (WORKBOOK.md rules).
+
+``inputs_st()`` draws an ``Inputs`` with 1-3 materials, 1-4 sources (sometimes a
+co-product source), 1-3 sites (sometimes opening later, sometimes never), 2-4 years,
+routes, optional SourceCapacity, InitialStock at sites open at start, targets, budgets,
+rules of every group_type, demand with a supply mix, disruptions and impacts of every
+group_type, escalation, discounting and resale. Numbers are moderate and "nice".
+Instances may be infeasible.
+
+``raw_inputs_st()`` draws the ``(settings, tables)`` pair (plain dicts) so that tests can
+transform the data (scale capacities, prices) and rebuild with ``Inputs.build``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from stockpile.data.inputs import Inputs
+
+BLOCS = ("domestic", "allied", "partner", "adversary", "other")
+SOURCE_TYPES = ("seabed", "allied_mine", "domestic_mine", "recycling", "market")
+GROUP_TYPES = ("country", "bloc", "source_type", "source", "site")
+
+# supply mixes that sum to 1 within 0.001 (some deliberately not exactly 1)
+MIXES = ((1.0,), (0.5, 0.5), (0.25, 0.75), (0.2, 0.3, 0.5), (0.3334, 0.3333, 0.3334), (0.6, 0.3999))
+
+
+def _maybe(draw: Any, p_true: float) -> bool:
+    return draw(st.integers(0, 99)) < int(p_true * 100)
+
+
+@st.composite
+def raw_inputs_st(draw: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    t0 = draw(st.integers(2025, 2030))
+    n_years = draw(st.integers(2, 4))
+    tn = t0 + n_years - 1
+    years = list(range(t0, tn + 1))
+    settings = {
+        "start_year": t0,
+        "end_year": tn,
+        "discount_rate": draw(st.sampled_from([0.0, 0.0, 0.05, 0.1])),
+    }
+
+    n_mat = draw(st.integers(1, 3))
+    mats = [f"M{i}" for i in range(1, n_mat + 1)]
+    materials = [
+        {
+            "material": m,
+            "volume_m3_per_t": draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+            "shortfall_penalty_usd_per_t": draw(st.sampled_from([0.0, 50.0, 100.0, 500.0])),
+            "min_coverage": draw(st.sampled_from([0.0, 0.0, 0.0, 0.5, 0.8, 1.0])),
+            "resale_usd_per_t": draw(st.sampled_from([0.0, 0.0, 5.0, 10.0, 40.0])),
+        }
+        for m in mats
+    ]
+
+    n_c = draw(st.integers(1, 4))
+    ctrs = [f"C{i}" for i in range(1, n_c + 1)]
+    countries = [{"country": c, "bloc": draw(st.sampled_from(BLOCS))} for c in ctrs]
+
+    n_s = draw(st.integers(1, 4))
+    srcs = [f"S{i}" for i in range(1, n_s + 1)]
+    sources = []
+    source_outputs = []
+    for s in srcs:
+        first = draw(st.sampled_from([t0, t0, t0, t0 - 2, t0 + 1, tn + 1]))
+        sources.append(
+            {
+                "source": s,
+                "type": draw(st.sampled_from(SOURCE_TYPES)),
+                "country": draw(st.sampled_from(ctrs)),
+                "cost_usd_per_unit": draw(st.sampled_from([1.0, 5.0, 10.0, 12.0, 20.0, 50.0])),
+                "capacity_units_per_yr": draw(st.sampled_from([0.0, 50.0, 100.0, 400.0, 400.0])),
+                "first_year": first,
+                "cost_escalation_per_yr": draw(st.sampled_from([0.0, 0.0, 0.05, 0.1, -0.05])),
+            }
+        )
+        if n_mat >= 2 and _maybe(draw, 0.35):
+            outs = draw(st.lists(st.sampled_from(mats), min_size=2, max_size=n_mat, unique=True))
+        else:
+            outs = [draw(st.sampled_from(mats))]
+        for m in outs:
+            y = 1.0 if len(outs) == 1 and _maybe(draw, 0.6) else None
+            source_outputs.append(
+                {
+                    "source": s,
+                    "material": m,
+                    "yield_t_per_unit": y or draw(st.sampled_from([0.25, 0.5, 1.0, 2.0])),
+                }
+            )
+
+    source_capacity = []
+    for s in sources:
+        lo = max(t0, s["first_year"])
+        for t in years:
+            if t >= lo and _maybe(draw, 0.15):
+                source_capacity.append(
+                    {
+                        "source": s["source"],
+                        "year": t,
+                        "capacity_units_per_yr": draw(st.sampled_from([0.0, 30.0, 200.0])),
+                    }
+                )
+
+    n_l = draw(st.integers(1, 3))
+    site_ids = [f"L{i}" for i in range(1, n_l + 1)]
+    sites = []
+    for i, l in enumerate(site_ids):
+        first = t0 if i == 0 else draw(st.sampled_from([t0, t0 - 1, t0 + 1, tn, tn + 1]))
+        sites.append(
+            {
+                "site": l,
+                "capacity_m3": draw(st.sampled_from([100.0, 500.0, 2000.0, 100000.0])),
+                "holding_cost_usd_per_t_yr": draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+                "first_year": first,
+            }
+        )
+    site_first = {r["site"]: r["first_year"] for r in sites}
+
+    routes = []
+    for s in srcs:
+        for j, l in enumerate(site_ids):
+            if (j == 0 and _maybe(draw, 0.85)) or (j > 0 and _maybe(draw, 0.5)):
+                routes.append(
+                    {
+                        "source": s,
+                        "site": l,
+                        "cost_usd_per_t": draw(st.sampled_from([0.0, 1.0, 2.0, 5.0])),
+                    }
+                )
+
+    initial_stock = [
+        {"material": m, "site": l, "stock_t": draw(st.sampled_from([10.0, 50.0, 100.0]))}
+        for m in mats
+        for l in site_ids
+        if site_first[l] <= t0 and _maybe(draw, 0.25)
+    ]
+
+    # targets mostly for materials some source can deliver (else mostly infeasible)
+    routed = {r["source"] for r in routes}
+    deliverable = {o["material"] for o in source_outputs if o["source"] in routed}
+    targets = [
+        {"material": m, "year": t, "min_stock_t": draw(st.sampled_from([0.0, 10.0, 25.0, 60.0]))}
+        for m in mats
+        for t in years
+        if any(f <= t for f in site_first.values())
+        and _maybe(draw, 0.25 if m in deliverable else 0.03)
+    ]
+
+    budget = [
+        {"year": t, "budget_usd": draw(st.sampled_from([0.0, 2000.0, 10000.0, 1e5, 1e5]))}
+        for t in years
+        if _maybe(draw, 0.2)
+    ]
+
+    rules = []
+    for i in range(draw(st.integers(0, 3))):
+        gt = draw(st.sampled_from(GROUP_TYPES))
+        group = draw(_group_st(gt, ctrs, srcs, site_ids))
+        limit = "max_share" if gt == "site" else draw(st.sampled_from(["max_share", "min_share"]))
+        share = draw(st.sampled_from([0.0, 0.2, 0.25, 0.5, 0.6, 0.8, 1.0]))
+        if gt == "site":
+            share = draw(st.sampled_from([0.5, 0.6, 0.8, 1.0]))
+        rules.append(
+            {
+                "rule": f"R{i + 1}",
+                "material": draw(st.sampled_from([*mats, "*"])),
+                "group_type": gt,
+                "group": group,
+                "limit": limit,
+                "share": share,
+            }
+        )
+
+    demand = [
+        {"material": m, "year": t, "demand_t": draw(st.sampled_from([0.0, 10.0, 40.0, 100.0]))}
+        for m in mats
+        for t in years
+        if _maybe(draw, 0.4)
+    ]
+    with_demand = {r["material"] for r in demand if r["demand_t"] > 0}
+    supply_mix = []
+    for m in mats:
+        if m in with_demand or _maybe(draw, 0.2):
+            shares = draw(st.sampled_from([x for x in MIXES if len(x) <= n_c]))
+            chosen = draw(st.permutations(ctrs))[: len(shares)]
+            supply_mix += [
+                {"material": m, "country": c, "share": sh}
+                for c, sh in zip(chosen, shares, strict=True)
+            ]
+
+    disruptions = [
+        {
+            "disruption": f"D{i + 1}",
+            "probability": draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])),
+            "start_year": draw(st.sampled_from(years)),
+            "duration_years": draw(st.integers(1, 3)),
+            "demand_multiplier": draw(st.sampled_from([1.0, 1.0, 1.25, 1.5, 0.5])),
+        }
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    impacts = []
+    if disruptions:
+        for _ in range(draw(st.integers(0, 4))):
+            gt = draw(st.sampled_from(GROUP_TYPES))
+            impacts.append(
+                {
+                    "disruption": draw(st.sampled_from([d["disruption"] for d in disruptions])),
+                    "material": draw(st.sampled_from([*mats, "*"])),
+                    "group_type": gt,
+                    "group": draw(_group_st(gt, ctrs, srcs, site_ids)),
+                    "availability": draw(st.sampled_from([0.0, 0.25, 0.5, 0.8, 1.0])),
+                }
+            )
+
+    tables = {
+        "materials": materials,
+        "countries": countries,
+        "sources": sources,
+        "source_outputs": source_outputs,
+        "source_capacity": source_capacity,
+        "sites": sites,
+        "routes": routes,
+        "initial_stock": initial_stock,
+        "targets": targets,
+        "budget": budget,
+        "rules": rules,
+        "demand": demand,
+        "supply_mix": supply_mix,
+        "disruptions": disruptions,
+        "disruption_impacts": impacts,
+    }
+    return settings, tables
+
+
+def _group_st(gt: str, ctrs: list[str], srcs: list[str], sites: list[str]) -> Any:
+    if gt == "country":
+        return st.sampled_from(ctrs)
+    if gt == "bloc":
+        return st.sampled_from(BLOCS)
+    if gt == "source_type":
+        return st.sampled_from(SOURCE_TYPES)
+    if gt == "source":
+        return st.sampled_from(srcs)
+    return st.sampled_from([*sites, "*"])
+
+
+def build(raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]) -> Inputs:
+    settings, tables = raw
+    return Inputs.build(dict(settings), **{k: [dict(r) for r in v] for k, v in tables.items()})
+
+
+def inputs_st() -> st.SearchStrategy[Inputs]:
+    return raw_inputs_st().map(build)
+
+
+# ---------------------------------------------------------------- data transformations
+
+CAPACITY_FIELDS = {
+    "sources": ("capacity_units_per_yr",),
+    "source_capacity": ("capacity_units_per_yr",),
+    "sites": ("capacity_m3",),
+}
+PRICE_FIELDS = {
+    "sources": ("cost_usd_per_unit",),
+    "routes": ("cost_usd_per_t",),
+    "sites": ("holding_cost_usd_per_t_yr",),
+    "materials": ("resale_usd_per_t", "shortfall_penalty_usd_per_t"),
+    "budget": ("budget_usd",),  # money limits scale with the prices
+}
+
+
+def scale_fields(
+    raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]],
+    fields: dict[str, tuple[str, ...]],
+    k: float,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    settings, tables = raw
+    out = {}
+    for name, rows in tables.items():
+        cols = fields.get(name, ())
+        out[name] = [{c: (v * k if c in cols else v) for c, v in r.items()} for r in rows]
+    return dict(settings), out
+
+
+def inputs_code(raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]) -> str:
+    """Python source that rebuilds the instance: ``Inputs.build(...)``."""
+    settings, tables = raw
+    lines = ["Inputs.build(", f"    {settings!r},"]
+    for name, rows in tables.items():
+        if rows:
+            lines.append(f"    {name}=[")
+            lines += [f"        {r!r}," for r in rows]
+            lines.append("    ],")
+    lines.append(")")
+    return "\n".join(lines)
