@@ -296,3 +296,137 @@ def inputs_code(raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]) -> 
             lines.append("    ],")
     lines.append(")")
     return "\n".join(lines)
+
+
+def hand_case(**changes: Any) -> Inputs:
+    """MODEL.md's hand-solvable check."""
+    tables: dict[str, Any] = {
+        "materials": [{"material": "X"}],
+        "countries": [{"country": "US", "bloc": "domestic"}],
+        "sources": [
+            {
+                "source": "A",
+                "type": "market",
+                "country": "US",
+                "cost_usd_per_unit": 10,
+                "capacity_units_per_yr": 60,
+            },
+            {
+                "source": "B",
+                "type": "market",
+                "country": "US",
+                "cost_usd_per_unit": 12,
+                "capacity_units_per_yr": 100,
+            },
+        ],
+        "source_outputs": [
+            {"source": "A", "material": "X", "yield_t_per_unit": 1},
+            {"source": "B", "material": "X", "yield_t_per_unit": 1},
+        ],
+        "sites": [{"site": "L", "capacity_m3": 0, "holding_cost_usd_per_t_yr": 0.5}],
+        "routes": [{"source": "A", "site": "L"}, {"source": "B", "site": "L"}],
+        "targets": [{"material": "X", "year": 2027, "min_stock_t": 150}],
+    }
+    tables.update(changes)
+    return Inputs.build({"start_year": 2026, "end_year": 2027}, **tables)
+
+
+def disruption_case(**changes: Any) -> Inputs:
+    """Two materials, a co-product source, a later site, two disruptions."""
+    tables: dict[str, Any] = dict(
+        materials=[{"material": "Ni"}, {"material": "Co"}],
+        countries=[
+            {"country": "CN", "bloc": "adversary"},
+            {"country": "RU", "bloc": "adversary"},
+            {"country": "CA", "bloc": "allied"},
+        ],
+        sources=[
+            {
+                "source": "mkt",
+                "type": "market",
+                "country": "CN",
+                "cost_usd_per_unit": 1,
+                "capacity_units_per_yr": 10,
+                "first_year": 2031,
+            },
+            {
+                "source": "nod",
+                "type": "seabed",
+                "country": "CA",
+                "cost_usd_per_unit": 1,
+                "capacity_units_per_yr": 10,
+            },
+        ],
+        source_outputs=[
+            {"source": "mkt", "material": "Ni", "yield_t_per_unit": 1},
+            {"source": "nod", "material": "Ni", "yield_t_per_unit": 0.5},
+            {"source": "nod", "material": "Co", "yield_t_per_unit": 0.25},
+        ],
+        source_capacity=[{"source": "mkt", "year": 2032, "capacity_units_per_yr": 7}],
+        sites=[
+            {"site": "A", "capacity_m3": 10},
+            {"site": "B", "capacity_m3": 10, "first_year": 2032},
+        ],
+        routes=[{"source": "mkt", "site": "A"}, {"source": "nod", "site": "B"}],
+        demand=[
+            {"material": "Ni", "year": 2031, "demand_t": 100},
+            {"material": "Ni", "year": 2032, "demand_t": 100},
+            {"material": "Co", "year": 2031, "demand_t": 10},
+        ],
+        supply_mix=[
+            # sums to 1.0001; rescaled to exactly 1
+            {"material": "Ni", "country": "CN", "share": 0.5},
+            {"material": "Ni", "country": "RU", "share": 0.2},
+            {"material": "Ni", "country": "CA", "share": 0.3001},
+            {"material": "Co", "country": "CA", "share": 1.0},
+        ],
+        disruptions=[
+            {"disruption": "ban", "probability": 0.5, "start_year": 2031, "duration_years": 5},
+            {
+                "disruption": "surge",
+                "probability": 1,
+                "start_year": 2031,
+                "duration_years": 1,
+                "demand_multiplier": 1.5,
+            },
+        ],
+        disruption_impacts=[
+            {
+                "disruption": "ban",
+                "material": "*",
+                "group_type": "bloc",
+                "group": "adversary",
+                "availability": 0.5,
+            },
+            {
+                "disruption": "ban",
+                "material": "Ni",
+                "group_type": "country",
+                "group": "CN",
+                "availability": 0.0,
+            },
+            {
+                "disruption": "ban",
+                "material": "Co",
+                "group_type": "source_type",
+                "group": "seabed",
+                "availability": 0.8,
+            },
+            {
+                "disruption": "ban",
+                "material": "*",
+                "group_type": "site",
+                "group": "*",
+                "availability": 0.9,
+            },
+            {
+                "disruption": "ban",
+                "material": "Ni",
+                "group_type": "site",
+                "group": "A",
+                "availability": 0.6,
+            },
+        ],
+    )
+    tables.update(changes)
+    return Inputs.build({"start_year": 2030, "end_year": 2032}, **tables)
