@@ -317,6 +317,14 @@ def assert_dropdowns(wb: Any, last_row: int = LAST_ROW) -> None:
     assert wb[lists_sheet][first].value == "*"
 
 
+def test_validation_texts_within_excel_limits(template: Path) -> None:
+    wb = openpyxl.load_workbook(template)
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            assert len(dv.errorTitle or "") <= 32 and len(dv.error or "") <= 255, dv.errorTitle
+            assert len(dv.formula1 or "") <= 255
+
+
 def test_dropdowns_and_defined_names(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
     assert_dropdowns(wb)

@@ -296,7 +296,7 @@ def _validation(col: Column) -> DataValidation | None:
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="stop",
-            errorTitle=f"Invalid {col.name}",
+            errorTitle=_title(f"Invalid {col.name}"),
             error=f"{col.name} must be one of: " + ", ".join(col.choices),
         )
     if col.kind == "ref":
@@ -310,7 +310,7 @@ def _validation(col: Column) -> DataValidation | None:
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",
-            errorTitle=f"Unknown {col.ref} id",
+            errorTitle=_title(f"Unknown {col.ref} id"),
             error=f"{col.name} should be an id listed on the {col.ref} sheet{star}.",
         )
     if col.is_numeric:
@@ -340,9 +340,14 @@ def _numeric_validation(col: Column) -> DataValidation | None:
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle=f"Invalid {col.name}",
+        errorTitle=_title(f"Invalid {col.name}"),
         error=f"{col.name} must be {what}.",
     )
+
+
+def _title(text: str) -> str:
+    """Excel refuses (repairs) validation titles longer than 32 characters."""
+    return text if len(text) <= 32 else text[:31] + "…"
 
 
 def _sheet_ref(name: str) -> str:
