@@ -1,0 +1,315 @@
+"""Time every phase of a stockpile run at the benchmark sizes.
+
+    python benchmarks/run.py --sizes S,M,L
+
+For each size: generate the workbook into a temporary folder (benchmarks/generate.py,
+in its own process), then, in a fresh process, read and validate it (read_workbook),
+build the Pyomo model (build_params + build_model), solve it (solve_model: handover to
+HiGHS, HiGHS's own solve time, extraction of values and duals) and write the report
+(build_report). The worker reports its peak resident memory
+(getrusage(RUSAGE_SELF).ru_maxrss) and the model's size.
+
+Prints a table and writes benchmarks/results/<YYYY-MM-DD>.csv and .png (time per
+phase against the number of variables; the plot needs matplotlib, the ``bench`` extra).
+
+Peak memory: on Linux a child's ru_maxrss starts from the parent's peak at spawn time
+(the kernel carries it over fork and exec). The parent therefore stays small: it
+imports only the standard library until every worker has finished, generates nothing
+itself, and each size runs in its own worker so peaks never mix. VmHWM from
+/proc/self/status (per address space, so immune to that carry-over) is recorded too,
+as a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PHASES = ("read", "build", "handover", "solve", "extract", "report")
+COLUMNS = (
+    "date",
+    "size",
+    "seed",
+    "materials",
+    "sources",
+    "sites",
+    "years",
+    "disruptions",
+    "variables",
+    "constraints",
+    "status",
+    "objective_usd",
+    *(f"{p}_s" for p in PHASES),
+    "other_s",
+    "total_s",
+    "peak_rss_mb",
+    "vm_hwm_mb",
+    "rss_after_read_mb",
+    "rss_after_build_mb",
+    "rss_after_solve_mb",
+    "workbook_kb",
+    "generate_s",
+    "python",
+    "pyomo",
+    "highspy",
+    "machine",
+)
+
+
+# --- worker: one size, in a fresh process --------------------------------------------
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _vm_hwm_mb() -> float | None:
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def worker(size: str, workbook: Path, report: Path | None, time_limit: float | None) -> dict:
+    from importlib.metadata import version
+
+    from stockpile.data.params import build_params
+    from stockpile.data.reader import read_workbook
+    from stockpile.model import build_model
+    from stockpile.solve import SolveOptions, solve_model
+
+    try:
+        from stockpile.reports import build_report
+    except ImportError:  # the report writer is optional for the benchmark
+        build_report = None
+
+    row: dict[str, Any] = {"size": size}
+    start = time.perf_counter()
+
+    tick = time.perf_counter()
+    inputs, _warnings = read_workbook(workbook)
+    row["read_s"] = time.perf_counter() - tick
+    row["rss_after_read_mb"] = _maxrss_mb()
+
+    tick = time.perf_counter()
+    params = build_params(inputs)
+    model = build_model(params)
+    row["build_s"] = time.perf_counter() - tick
+    row["rss_after_build_mb"] = _maxrss_mb()
+
+    result = solve_model(model, SolveOptions(time_limit=time_limit))
+    for phase in ("handover", "solve", "extract"):
+        row[f"{phase}_s"] = result.timings.get(phase)
+    row["rss_after_solve_mb"] = _maxrss_mb()
+    row["status"] = result.status
+    row["objective_usd"] = result.objective_usd
+    row.update(result.counts)
+
+    row["report_s"] = None
+    if build_report is not None and report is not None and result.has_plan:
+        tick = time.perf_counter()
+        build_report(inputs, params, result, report, {"input_file": workbook.name})
+        row["report_s"] = time.perf_counter() - tick
+
+    row["total_s"] = time.perf_counter() - start
+    # Pyomo's own work in solve_model outside set_instance and HiGHS's run (results
+    # object, solution status), plus the report's absence: what the phases miss.
+    row["other_s"] = row["total_s"] - sum(row.get(f"{p}_s") or 0.0 for p in PHASES)
+    row["peak_rss_mb"] = _maxrss_mb()
+    row["vm_hwm_mb"] = _vm_hwm_mb()
+    row["materials"] = len(params.MATERIALS)
+    row["sources"] = len(params.SOURCES)
+    row["sites"] = len(params.SITES)
+    row["years"] = len(params.YEARS)
+    row["disruptions"] = len(params.DISRUPTIONS)
+    row["python"] = platform.python_version()
+    row["pyomo"] = version("pyomo")
+    row["highspy"] = version("highspy")
+    return row
+
+
+# --- parent: orchestrate, tabulate, plot ---------------------------------------------
+
+
+def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"stockpile-bench-{size}-") as tmp:
+        folder = keep or Path(tmp)
+        tick = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--sizes",
+                size,
+                "--out",
+                str(folder),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        generate_s = time.perf_counter() - tick
+        workbook = folder / f"{size}.xlsx"
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            size,
+            "--workbook",
+            str(workbook),
+            "--report",
+            str(folder / f"{size}-report.xlsx"),
+        ]
+        if time_limit is not None:
+            cmd += ["--time-limit", str(time_limit)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        row = json.loads(out.strip().splitlines()[-1])
+        row["generate_s"] = generate_s
+        row["workbook_kb"] = workbook.stat().st_size / 1024
+        row["seed"] = seed
+        return row
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_table(rows: list[dict]) -> None:
+    heads = (
+        ("size", "size"),
+        ("variables", "vars"),
+        ("constraints", "rows"),
+        ("status", "status"),
+        *((f"{p}_s", f"{p} s") for p in PHASES),
+        ("total_s", "total s"),
+        ("peak_rss_mb", "peak MB"),
+    )
+    cells = [[_fmt(r.get(k), 0 if k == "peak_rss_mb" else 2) for k, _ in heads] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (_, h) in enumerate(heads)]
+    print("  ".join(h.rjust(w) for (_, h), w in zip(heads, widths, strict=True)))
+    for c in cells:
+        print("  ".join(x.rjust(w) for x, w in zip(c, widths, strict=True)))
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: _csv_value(r.get(k)) for k in COLUMNS})
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def plot(rows: list[dict], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed (pip install -e '.[bench]'): no plot written")
+        return False
+    rows = sorted(rows, key=lambda r: r["variables"])
+    x = [r["variables"] for r in rows]
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    for phase in PHASES:
+        pts = [(xi, r[f"{phase}_s"]) for xi, r in zip(x, rows, strict=True) if r.get(f"{phase}_s")]
+        if pts:
+            ax.plot(*zip(*pts, strict=True), marker="o", label=phase)
+    ax.plot(x, [r["total_s"] for r in rows], "k--", marker="s", label="total")
+    for xi, r in zip(x, rows, strict=True):
+        ax.annotate(
+            f"{r['size']} ({r['peak_rss_mb']:,.0f} MB)",
+            (xi, r["total_s"]),
+            textcoords="offset points",
+            xytext=(4, 6),
+            fontsize=8,
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("model size [variables]")
+    ax.set_ylabel("time [s]")
+    ax.set_title(
+        f"stockpile: time per phase ({rows[0]['date']}, Pyomo {rows[0]['pyomo']}, "
+        f"highspy {rows[0]['highspy']})",
+        fontsize=10,
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="S,M,L")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--time-limit", type=float, default=None, help="HiGHS time limit [s]")
+    ap.add_argument("--results", type=Path, default=HERE / "results")
+    ap.add_argument("--keep", type=Path, default=None, help="keep workbooks in this folder")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--workbook", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--report", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.worker:
+        row = worker(args.worker, args.workbook, args.report, args.time_limit)
+        print(json.dumps(row))
+        return 0
+
+    today = date.today().isoformat()
+    machine = f"{platform.machine()} {os.cpu_count()} cpu"
+    rows = []
+    for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
+        print(f"{size}: generating and running ...", file=sys.stderr, flush=True)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        row = run_size(size, args.seed, args.time_limit, args.keep)
+        row["date"], row["machine"] = today, machine
+        rows.append(row)
+    print_table(rows)
+    csv_path = args.results / f"{today}.csv"
+    write_csv(rows, csv_path)
+    print(f"wrote {csv_path}")
+    png_path = args.results / f"{today}.png"
+    if plot(rows, png_path):
+        print(f"wrote {png_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
