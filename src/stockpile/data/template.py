@@ -54,7 +54,7 @@ _THIN = Side(style="thin", color="8EA9C1")
 _HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _TABLE_STYLE = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
 _CHARS_PER_WIDTH = 1.15  # characters of body text per unit of column width, roughly
-_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,254}$")
 
 
 def write_workbook(
@@ -210,7 +210,7 @@ def _template_default(col: Column) -> Any:
 
 def _table_name(sheet_name: str) -> str:
     name = f"tbl_{sheet_name}"
-    assert _TABLE_NAME.match(name), name
+    assert _PLAIN_NAME.match(name), name
     return name
 
 
@@ -352,7 +352,7 @@ def _title(text: str) -> str:
 
 def _sheet_ref(name: str) -> str:
     """The sheet name as written in a formula: quoted only when it has to be."""
-    return name if _TABLE_NAME.match(name) else _quote(name)
+    return name if _PLAIN_NAME.match(name) else _quote(name)
 
 
 def _num(x: float) -> str:
