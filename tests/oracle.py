@@ -637,6 +637,47 @@ def oracle_solve(inputs: Inputs, **highs_options: Any) -> OracleResult:
     return res
 
 
+def model_rows(
+    inputs: Inputs,
+) -> dict[tuple[str, Key], tuple[dict[tuple[str, Key], float], float | None, float | None]]:
+    """Every row of the oracle's LP: (family, index) -> (terms, lower, upper), where
+    terms maps (variable, index) -> coefficient (variable names as in ``plan``)."""
+    b = _build(derive(inputs))
+    name_of = {j: vk for vk, j in b.cols.items()}
+    out = {}
+    for i, fk in enumerate(b.row_meta):
+        lo, up = b.row_lower[i], b.row_upper[i]
+        terms = {
+            name_of[b.row_index[p]]: b.row_value[p]
+            for p in range(b.row_start[i], b.row_start[i + 1])
+        }
+        out[fk] = (
+            terms,
+            None if lo == -highspy.kHighsInf else lo,
+            None if up == highspy.kHighsInf else up,
+        )
+    return out
+
+
+def row_is_trivial(terms: Mapping[Any, float], lower: float | None, upper: float | None) -> bool:
+    """True when every nonnegative x satisfies the row (it constrains nothing)."""
+    ok_up = upper is None or (upper >= 0 and all(a <= 0 for a in terms.values()))
+    ok_lo = lower is None or (lower <= 0 and all(a >= 0 for a in terms.values()))
+    return ok_up and ok_lo
+
+
+def variable_keys(inputs: Inputs) -> dict[str, set[Key]]:
+    """The index set of every variable of MODEL.md (plan names)."""
+    dv = derive(inputs)
+    return {
+        "buy": set(dv.buy_keys),
+        "ship": set(dv.ship_keys),
+        "surplus": set(dv.surplus_keys),
+        "stock": set(dv.stock_keys),
+        "unmet": set(dv.unmet_keys),
+    }
+
+
 # --------------------------------------------------------------------------- checker
 
 

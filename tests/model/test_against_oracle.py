@@ -15,7 +15,17 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from oracle import PART_KEYS, check_plan, oracle_solve, plan_cost, plan_from_result, rel_close
+from oracle import (
+    PART_KEYS,
+    check_plan,
+    model_rows,
+    oracle_solve,
+    plan_cost,
+    plan_from_result,
+    rel_close,
+    row_is_trivial,
+    variable_keys,
+)
 from strategies import (
     CAPACITY_FIELDS,
     PRICE_FIELDS,
@@ -108,6 +118,34 @@ def compare(inp):
 def test_project_agrees_with_oracle(raw):
     note(inputs_code(raw))
     compare(build(raw))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=SLOW)
+@given(raw_inputs_st())
+def test_project_index_sets_and_rows(raw):
+    """Variables exist exactly where MODEL.md says; every reported row is consistent
+    (lower <= body <= upper) and is one of MODEL.md's rows; a row of MODEL.md that the
+    project leaves out must constrain nothing (e.g. share 1 max_share, volume 0)."""
+    note(inputs_code(raw))
+    inp = build(raw)
+    res = project(inp)
+    if res.status != "optimal":
+        return
+    plan = plan_from_result(res)
+    for var, keys in variable_keys(inp).items():
+        assert set(plan.get(var, {})) == keys, var
+    mine = model_rows(inp)
+    reported = {(fam, key) for fam, rows in res.rows.items() for key in rows}
+    assert reported <= set(mine), sorted(reported - set(mine))[:5]
+    missing = [fk for fk in set(mine) - reported if not row_is_trivial(*mine[fk])]
+    assert not missing, missing[:5]
+    for fam, rows in res.rows.items():
+        for key, row in rows.items():
+            tol = 1e-6 * max(1.0, abs(row.lower or 0.0), abs(row.upper or 0.0), abs(row.body))
+            if row.lower is not None:
+                assert row.body >= row.lower - tol, (fam, key, row)
+            if row.upper is not None:
+                assert row.body <= row.upper + tol, (fam, key, row)
 
 
 # ------------------------------------------------------------------ hand-made edge cases
