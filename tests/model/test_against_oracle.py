@@ -74,6 +74,35 @@ def test_project_hand_case():
     assert check_plan(inp, plan_from_result(res)) == []
 
 
+def test_project_hand_case_duals_every_family():
+    """Every dual of the hand case (a nondegenerate LP: unique duals) equals the
+    oracle's. Sign: d objective / d limit, the row being (left side - right side as
+    written in MODEL.md) = constants.
+
+    Ambiguity: output_split ``yield*Buy = sum_l Ship + Surplus`` has no data limit.
+    The oracle reads it as yield*Buy - sum Ship - Surplus = 0 (one tonne of A's 2026
+    output lost costs +11.5 USD); the project documents the opposite orientation (the
+    value of one free tonne of output, -11.5 USD). Either orientation is accepted here,
+    but one orientation for the whole family."""
+    inp = hand_case()
+    ours = oracle_solve(inp)
+    res = project(inp)
+    assert ours.duals["output_split"][("A", "X", 2026)] == pytest.approx(11.5)
+    mine = model_rows(inp)
+    orient = {f: 1.0 for f in ours.duals}
+    first = res.rows["output_split"][("A", "X", 2026)].dual
+    orient["output_split"] = -1.0 if first is not None and first < 0 else 1.0
+    diffs = []
+    for fam, rows in ours.duals.items():
+        for key, dual in rows.items():
+            row = res.rows.get(fam, {}).get(key)
+            if row is None and row_is_trivial(*mine[(fam, key)]):
+                continue  # a row that constrains nothing may be left out (volume 0)
+            if row is None or row.dual is None or abs(row.dual - orient[fam] * dual) > 1e-6:
+                diffs.append((fam, key, dual, None if row is None else row.dual))
+    assert not diffs, diffs
+
+
 # ------------------------------------------------------------------ (a) (b) (c)
 
 
