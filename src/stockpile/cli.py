@@ -290,6 +290,7 @@ def _result_json(outcome: Any) -> dict[str, Any]:
 def _print_summary(outcome: Any) -> None:
     from rich.table import Table
 
+    from stockpile.diagnose import STRUCTURAL
     from stockpile.result import STATUS_WORDS
 
     result = outcome.result
@@ -305,9 +306,18 @@ def _print_summary(outcome: Any) -> None:
         out.print(table)
     if result.diagnosis is not None:
         out.print("[b]Why no plan exists[/] (an irreducible set of conflicting requirements):")
+        linking = 0
         for m in result.diagnosis.members:
+            if m.family in STRUCTURAL or m.family.startswith("bound:"):
+                linking += 1
+                continue
             rows = "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources)
             out.print(f"  - {m.text}" + (f"  [dim]({rows})[/]" if rows else ""))
+        if linking:
+            out.print(
+                f"  [dim](and {linking} balance rows linking them; all are listed on the "
+                "report's Infeasibility sheet)[/]"
+            )
         out.print(result.diagnosis.suggestion)
     if outcome.report_path:
         out.print(f"Report: {outcome.report_path}")

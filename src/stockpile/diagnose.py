@@ -14,6 +14,9 @@ from stockpile.result import Diagnosis, IisMember
 
 Ref = tuple[str, int | None, str]
 
+#: Families that only link the data rows together (balances, output splits).
+STRUCTURAL = frozenset({"stock_balance", "output_split"})
+
 #: What relaxing each data-carrying family means, in planner words.
 _RELAX = {
     "stock_target": "lower or delay the stock target",

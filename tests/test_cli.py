@@ -1,0 +1,161 @@
+"""The command line as a planner uses it: commands, exit codes, JSON keys, file safety."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from stockpile.cli import app
+from stockpile.data.inputs import Inputs
+from stockpile.data.template import write_workbook
+
+runner = CliRunner()
+
+PART_KEYS = {"purchase_usd", "transport_usd", "holding_usd", "resale_usd", "shortfall_penalty_usd"}
+
+
+def hand_inputs(target: float = 150.0) -> Inputs:
+    """The hand-solvable case of MODEL.md (optimum 1665 USD)."""
+    return Inputs.build(
+        {"start_year": 2026, "end_year": 2027},
+        materials=[{"material": "X"}],
+        countries=[{"country": "US", "bloc": "domestic"}],
+        sources=[
+            {
+                "source": "A",
+                "type": "market",
+                "country": "US",
+                "cost_usd_per_unit": 10,
+                "capacity_units_per_yr": 60,
+            },
+            {
+                "source": "B",
+                "type": "market",
+                "country": "US",
+                "cost_usd_per_unit": 12,
+                "capacity_units_per_yr": 100,
+            },
+        ],
+        source_outputs=[
+            {"source": "A", "material": "X", "yield_t_per_unit": 1},
+            {"source": "B", "material": "X", "yield_t_per_unit": 1},
+        ],
+        sites=[{"site": "L", "capacity_m3": 0, "holding_cost_usd_per_t_yr": 0.5}],
+        routes=[{"source": "A", "site": "L"}, {"source": "B", "site": "L"}],
+        targets=[{"material": "X", "year": 2027, "min_stock_t": target}],
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def hand_xlsx(tmp_path: Path) -> Path:
+    path = tmp_path / "hand.xlsx"
+    write_workbook(path, hand_inputs())
+    return path
+
+
+def solve_json(*args: str) -> tuple[int, dict]:
+    result = runner.invoke(app, ["solve", *args, "--json", "--quiet"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_solve_json_hand_case(hand_xlsx: Path, tmp_path: Path):
+    before = digest(hand_xlsx)
+    code, out = solve_json(str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 0
+    assert out["status"] == "optimal"
+    assert set(out["parts"]) == PART_KEYS
+    assert out["objective_usd"] == pytest.approx(1665.0, rel=1e-9)
+    assert out["parts"]["purchase_usd"] == pytest.approx(1560.0, rel=1e-9)
+    assert out["parts"]["holding_usd"] == pytest.approx(105.0, rel=1e-9)
+    assert (tmp_path / "r.xlsx").exists()
+    assert digest(hand_xlsx) == before  # the input is only read
+    assert out["input_sha256"] == before
+
+
+def test_solve_infeasible_exits_10_and_names_rows(tmp_path: Path):
+    path = tmp_path / "inf.xlsx"
+    write_workbook(path, hand_inputs(target=500))
+    before = digest(path)
+    code, out = solve_json(str(path), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 10
+    assert out["status"] == "infeasible"
+    assert out["objective_usd"] is None
+    rows = {(r["sheet"], r["row"]) for m in out["diagnosis"]["members"] for r in m["rows"]}
+    # Targets row 2 (the 500 t target) against the capacities in Sources rows 2 and 3.
+    assert {("Targets", 2), ("Sources", 2), ("Sources", 3)} <= rows
+    assert digest(path) == before
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    assert "Infeasibility" in wb.sheetnames
+
+
+def test_solve_invalid_input_exits_65_with_problems(hand_xlsx: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(hand_xlsx)
+    wb["Sources"]["C3"] = "XX"  # country of B: not in Countries
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    code, out = solve_json(str(bad), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 65
+    assert out["status"] == "invalid_input"
+    assert out["objective_usd"] is None
+    (problem,) = [p for p in out["problems"] if p["severity"] == "error"]
+    assert (problem["sheet"], problem["row"], problem["column"], problem["value"]) == (
+        "Sources",
+        3,
+        "country",
+        "XX",
+    )
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_solve_missing_input_exits_65(tmp_path: Path):
+    result = runner.invoke(app, ["solve", str(tmp_path / "nope.xlsx"), "--quiet"])
+    assert result.exit_code == 65
+
+
+def test_report_into_a_directory_exits_73(hand_xlsx: Path, tmp_path: Path):
+    target = tmp_path / "adir.xlsx"
+    target.mkdir()
+    code, out = solve_json(str(hand_xlsx), "-o", str(target))
+    assert code == 73
+    assert out["status"] == "report_not_writable"
+    assert target.is_dir() and not any(target.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir.xlsx", "hand.xlsx"]
+
+
+def test_report_over_the_input_is_refused(hand_xlsx: Path):
+    before = digest(hand_xlsx)
+    result = runner.invoke(app, ["solve", str(hand_xlsx), "-o", str(hand_xlsx), "--quiet"])
+    assert result.exit_code == 73
+    assert digest(hand_xlsx) == before
+
+
+def test_validate_clean_and_broken(hand_xlsx: Path, tmp_path: Path):
+    assert runner.invoke(app, ["validate", str(hand_xlsx)]).exit_code == 0
+    wb = openpyxl.load_workbook(hand_xlsx)
+    wb["Targets"]["C2"] = -5  # min_stock_t
+    wb["Sites"]["C2"] = "lots"  # capacity_m3
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    result = runner.invoke(app, ["validate", str(bad), "--json"])
+    assert result.exit_code == 65
+    problems = json.loads(result.stdout)
+    where = {(p["sheet"], p["row"], p["column"]) for p in problems if p["severity"] == "error"}
+    assert where == {("Targets", 2, "min_stock_t"), ("Sites", 2, "capacity_m3")}
+
+
+def test_template_refuses_to_overwrite(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", str(path)]).exit_code == 0
+    before = digest(path)
+    assert runner.invoke(app, ["template", str(path)]).exit_code == 73
+    assert digest(path) == before
+    assert runner.invoke(app, ["template", str(path), "--force"]).exit_code == 0
