@@ -32,9 +32,16 @@ def _maybe(draw: Any, p_true: float) -> bool:
 
 
 @st.composite
-def raw_inputs_st(draw: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+def raw_inputs_st(
+    draw: Any,
+    max_materials: int = 3,
+    max_sources: int = 4,
+    max_sites: int = 3,
+    max_years: int = 4,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """One instance as (settings, tables) of plain dicts; sizes up to the maxima."""
     t0 = draw(st.integers(2025, 2030))
-    n_years = draw(st.integers(2, 4))
+    n_years = draw(st.integers(2, max_years))
     tn = t0 + n_years - 1
     years = list(range(t0, tn + 1))
     settings = {
@@ -43,7 +50,7 @@ def raw_inputs_st(draw: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, A
         "discount_rate": draw(st.sampled_from([0.0, 0.0, 0.05, 0.1])),
     }
 
-    n_mat = draw(st.integers(1, 3))
+    n_mat = draw(st.integers(1, max_materials))
     mats = [f"M{i}" for i in range(1, n_mat + 1)]
     materials = [
         {
@@ -60,7 +67,7 @@ def raw_inputs_st(draw: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, A
     ctrs = [f"C{i}" for i in range(1, n_c + 1)]
     countries = [{"country": c, "bloc": draw(st.sampled_from(BLOCS))} for c in ctrs]
 
-    n_s = draw(st.integers(1, 4))
+    n_s = draw(st.integers(1, max_sources))
     srcs = [f"S{i}" for i in range(1, n_s + 1)]
     sources = []
     source_outputs = []
@@ -104,7 +111,7 @@ def raw_inputs_st(draw: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, A
                     }
                 )
 
-    n_l = draw(st.integers(1, 3))
+    n_l = draw(st.integers(1, max_sites))
     site_ids = [f"L{i}" for i in range(1, n_l + 1)]
     sites = []
     for i, l in enumerate(site_ids):
@@ -252,8 +259,8 @@ def build(raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]) -> Inputs
     return Inputs.build(dict(settings), **{k: [dict(r) for r in v] for k, v in tables.items()})
 
 
-def inputs_st() -> st.SearchStrategy[Inputs]:
-    return raw_inputs_st().map(build)
+def inputs_st(**sizes: int) -> st.SearchStrategy[Inputs]:
+    return raw_inputs_st(**sizes).map(build)
 
 
 # ---------------------------------------------------------------- data transformations
