@@ -199,10 +199,11 @@ def test_output_split_coproduct_duals() -> None:
     10 t of Co are resold (shipping would cost 1 and forgo 6): Surplus Co 10, Ship
     Co 0, Stock Co 0. Buying more is a loss: 10 - 0.5 * 6 = 7 > 0 per unit.
     purchase 200, transport 40, resale 60, objective 200 + 40 - 60 = 180.
-    Duals (row: Ship + Surplus - yield * Buy = 0; +1 on the right = one free tonne):
-    output_split[N,Co]: a free tonne of Co is resold: -6.
-    output_split[N,Ni]: a free tonne of Ni saves half a unit (5) but loses the 0.25 t
-    of Co that half unit would have yielded (0.25 * 6 = 1.5): -3.5.
+    Duals (row as MODEL.md writes it: yield * Buy - Ship - Surplus = 0; +1 on the
+    right = one tonne of output lost, so the dual is what a tonne of output is worth):
+    output_split[N,Co]: a lost tonne of Co is a lost resale: +6.
+    output_split[N,Ni]: a lost tonne of Ni costs half a unit more (5) but that half
+    unit also yields 0.25 t of Co to resell (0.25 * 6 = 1.5): +3.5.
     stock_target[Ni]: half a unit (5) minus its Co resale (1.5) plus transport 1: 4.5.
     Strong duality: 4.5 * 40 = 180 (every other binding row has limit 0).
     """
@@ -221,8 +222,8 @@ def test_output_split_coproduct_duals() -> None:
     assert r.values["Ship"] == approx({("N", "Ni", "L", T0): 40, ("N", "Co", "L", T0): 0})
     assert r.values["Surplus"] == approx({("N", "Ni", T0): 0, ("N", "Co", T0): 10})
     assert r.values["Stock"] == approx({("Ni", "L", T0): 40, ("Co", "L", T0): 0})
-    assert dual(r, "output_split", "N", "Co", T0) == approx(-6)
-    assert dual(r, "output_split", "N", "Ni", T0) == approx(-3.5)
+    assert dual(r, "output_split", "N", "Co", T0) == approx(6)
+    assert dual(r, "output_split", "N", "Ni", T0) == approx(3.5)
     assert dual(r, "stock_target", "Ni", T0) == approx(4.5)
     assert dual_objective(r) == approx(180)
 
@@ -247,8 +248,8 @@ def test_coproduct_resale_above_cost_buys_to_capacity(rate: float, year: int, de
     12 * 30 = 360; objective = 300 + 20 + 10 - 360 = -30 (times delta).
     Duals (times delta): capacity: one more unit earns 2: -2. Target Ni: one more
     tonne is shipped from the resold Ni (worth 0): transport 1 + holding 0.5 = 1.5.
-    output_split[N,Ni]: a free Ni tonne would be resold at 0: 0; output_split[N,Co]:
-    -12.
+    output_split[N,Ni]: a lost Ni tonne is one fewer resold at 0: 0; output_split[N,Co]:
+    a lost Co tonne is a lost resale: +12.
     Strong duality: 1.5 * 20 - 2 * 30 = -30 (the 2026 capacity of case 2 is 0).
     """
     r = solve(
@@ -280,7 +281,7 @@ def test_coproduct_resale_above_cost_buys_to_capacity(rate: float, year: int, de
     assert dual(r, "source_capacity", "N", year) == approx(-2 * delta)
     assert dual(r, "stock_target", "Ni", year) == approx(1.5 * delta)
     assert dual(r, "output_split", "N", "Ni", year) == approx(0)
-    assert dual(r, "output_split", "N", "Co", year) == approx(-12 * delta)
+    assert dual(r, "output_split", "N", "Co", year) == approx(12 * delta)
     assert dual_objective(r) == approx(-30 * delta)
 
 

@@ -6,12 +6,14 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 
-def _linear(coefs_vars: list[tuple[float, object]]) -> LinearExpression | None:
-    kept = [(c, v) for c, v in coefs_vars if c != 0]
-    if not kept:
-        return None
+def _linear(coefs_vars: list[tuple[float, object]]) -> LinearExpression:
+    """sum c * v with the coefficients as given: a row whose coefficients all cancel
+    (share 1 over the whole group) stays in the model as an empty row with dual 0, so
+    every row MODEL.md indexes is reported."""
     return LinearExpression(
-        constant=0.0, linear_coefs=[c for c, _ in kept], linear_vars=[v for _, v in kept]
+        constant=0.0,
+        linear_coefs=[float(c) for c, _ in coefs_vars],
+        linear_vars=[v for _, v in coefs_vars],
     )
 
 
@@ -44,8 +46,7 @@ def add_sourcing_rule(model: pyo.ConcreteModel) -> None:
                         for s, l in ships
                     ]
                 )
-                if expr is not None:
-                    rows[rule.rule, m, t] = (expr, rule.limit)
+                rows[rule.rule, m, t] = (expr, rule.limit)
 
     @model.Constraint(list(rows), doc="share of deliveries from a group [t]")
     def sourcing_rule(mdl, r, m, t):
@@ -79,8 +80,7 @@ def add_site_dispersion(model: pyo.ConcreteModel) -> None:
                             for k in open_now
                         ]
                     )
-                    if expr is not None:
-                        rows[rule.rule, m, l, t] = expr
+                    rows[rule.rule, m, l, t] = expr
 
     @model.Constraint(list(rows), doc="share of a material's stock at one site [t]")
     def site_dispersion(mdl, r, m, l, t):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 
 def add_stock_balance(model: pyo.ConcreteModel) -> None:
@@ -32,13 +33,16 @@ def add_site_capacity(model: pyo.ConcreteModel) -> None:
     metre of space at l in year t (negative when space is short).
     """
     p = model.params
-    # A site where every material takes no space has nothing to limit.
-    bulky = [m for m in p.MATERIALS if p.volume_m3_per_t[m] != 0]
-    index = [(l, t) for l in p.SITES for t in p.YEARS if p.is_open(l, t)] if bulky else []
+    index = [(l, t) for l in p.SITES for t in p.YEARS if p.is_open(l, t)]
 
     @model.Constraint(index, doc="site space [m3]")
     def site_capacity(mdl, l, t):
-        used = pyo.quicksum(p.volume_m3_per_t[m] * mdl.Stock[m, l, t] for m in bulky)
+        # Explicit coefficients: with every volume 0 the row stays, empty, with dual 0.
+        used = LinearExpression(
+            constant=0.0,
+            linear_coefs=[float(p.volume_m3_per_t[m]) for m in p.MATERIALS],
+            linear_vars=[mdl.Stock[m, l, t] for m in p.MATERIALS],
+        )
         return used <= p.capacity_m3[l]
 
 

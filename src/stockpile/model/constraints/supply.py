@@ -6,23 +6,24 @@ import pyomo.environ as pyo
 
 
 def add_output_split(model: pyo.ConcreteModel) -> None:
-    """output_split[s,m,t]: sum_l Ship[s,m,l,t] + Surplus[s,m,t] = yield[s,m] * Buy[s,t] [t].
+    """output_split[s,m,t]: yield[s,m] * Buy[s,t] = sum_l Ship[s,m,l,t] + Surplus[s,m,t] [t].
 
     Every tonne a purchase yields is delivered to a site or, for a co-product source,
     resold as surplus. Index: every output m of every source s, every year t.
-    Dual [USD/t]: the change in cost if one extra tonne of m from s in year t were
-    available for free (negative: it would save money).
+    Written as yield * Buy - sum_l Ship - Surplus = 0, as MODEL.md states it.
+    Dual [USD/t]: what one tonne of m out of s in year t is worth to the plan (the
+    change in cost if that tonne were lost; usually >= 0).
     """
     p = model.params
     by_smt = model.lookups.ship_by_smt
     surplus = set(p.surplus_index)
 
-    @model.Constraint(p.split_index, doc=add_output_split.__doc__.splitlines()[0])
+    @model.Constraint(p.split_index, doc="output delivered or resold [t]")
     def output_split(mdl, s, m, t):
         ship = pyo.quicksum(mdl.Ship[s, m, l, t] for l in by_smt.get((s, m, t), ()))
         if (s, m, t) in surplus:
             ship = ship + mdl.Surplus[s, m, t]
-        return ship - p.yield_t_per_unit[s, m] * mdl.Buy[s, t] == 0
+        return p.yield_t_per_unit[s, m] * mdl.Buy[s, t] - ship == 0
 
 
 def add_source_capacity(model: pyo.ConcreteModel) -> None:
