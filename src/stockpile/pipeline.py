@@ -17,8 +17,18 @@ from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import Problem
 from stockpile.model import build_model
+from stockpile.model.build import formulate
 from stockpile.result import SolveResult
-from stockpile.solve import SolveOptions, highs_version, solve_model
+from stockpile.solve import (
+    Handover,
+    SolveOptions,
+    handover_direct,
+    highs_version,
+    same_structure,
+    solve_handover,
+    solve_model,
+    update_direct,
+)
 
 #: The bundled default dataset, as written by ``stockpile example``.
 BUNDLED_NAME = "default.xlsx"
@@ -129,16 +139,43 @@ def run(
 
 
 class Resolver:
-    """Solve many variants of one dataset, reusing what can be reused.
+    """Solve many variants of one dataset, re-using the HiGHS model where it can.
 
-    ``solve(inputs)`` returns the same result as ``solve_inputs(inputs, options)``.
-    Variants that change only parameters of the base (same sets, routes, rules,
-    targets and budget years) are meant to re-use the base's HiGHS model with a warm
-    start; others are rebuilt.
+    ``solve(inputs)`` gives the same answer as ``solve_inputs(inputs, options)``. A
+    variant whose LP has the structure of the previous one (the same variables, rows
+    and row sparsity: only capacities, costs, prices, yields, availabilities, shares,
+    targets, budgets or demands changed) is pushed into the existing HiGHS model and
+    re-solved from the previous basis (a warm start); any other variant is rebuilt.
+    ``last_was_warm`` says which happened.
     """
 
     def __init__(self, options: SolveOptions | None = None):
         self.options = options or SolveOptions()
+        self._handover: Handover | None = None
+        self.last_was_warm = False
 
     def solve(self, inputs: Inputs) -> tuple[Params, SolveResult]:
-        return solve_inputs(inputs, self.options)
+        tick = time.perf_counter()
+        params = build_params(inputs)
+        lp = formulate(params)
+        warm = (
+            self.options.interface == "direct"
+            and self._handover is not None
+            and same_structure(self._handover.lp, lp)
+        )
+        if warm:
+            assert self._handover is not None
+            build = time.perf_counter() - tick
+            tick = time.perf_counter()
+            update_direct(self._handover, lp)
+        else:
+            build_model(params, lp)
+            build = time.perf_counter() - tick
+            tick = time.perf_counter()
+            self._handover = handover_direct(lp)
+        handover = time.perf_counter() - tick
+        result = solve_handover(self._handover, self.options)
+        result.timings = {"build": build, "handover": handover, **result.timings}
+        result.solver["warm_start"] = warm
+        self.last_was_warm = warm
+        return params, result

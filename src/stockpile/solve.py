@@ -1,7 +1,15 @@
-"""The only module that talks to HiGHS: options, termination, values, duals, IIS.
+"""The only module that talks to HiGHS: hand-over, options, termination, values, duals,
+IIS, and warm re-solves of parameter variants.
 
-``solve_model`` never raises on an infeasible, unbounded or time-limited model: those
-are answers, returned as a ``SolveResult`` with the matching status.
+Two hand-overs give the same LP (a test holds them to it):
+- ``direct`` (default): the rows ``formulate`` made and the Pyomo constraints were
+  built from are passed to HiGHS in one ``passModel`` call (no second walk over
+  every Pyomo expression);
+- ``pyomo``: Pyomo's persistent HiGHS interface (pyomo.contrib.solver 'highs') reads
+  the Pyomo model itself.
+
+Nothing here raises on an infeasible, unbounded or time-limited model: those are
+answers, returned as a ``SolveResult`` with the matching status.
 """
 
 from __future__ import annotations
@@ -13,29 +21,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
-from pyomo.common.timing import HierarchicalTimer
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from stockpile.diagnose import explain
-from stockpile.result import (
-    FAMILY_INDEX,
-    PART_KEYS,
-    VARIABLE_INDEX,
-    Diagnosis,
-    RowValue,
-    SolveResult,
-)
+from stockpile.model.lp import LP, Index
+from stockpile.result import Diagnosis, RowValue, SolveResult
 
 Method = Literal["choose", "simplex", "ipm", "pdlp"]
+Interface = Literal["direct", "pyomo"]
 
-_PART_EXPR = {
-    "purchase_usd": "purchase",
-    "transport_usd": "transport",
-    "holding_usd": "holding",
-    "resale_usd": "resale",
-    "shortfall_penalty_usd": "shortfall_penalty",
+_PART_KEY = {
+    "purchase": "purchase_usd",
+    "transport": "transport_usd",
+    "holding": "holding_usd",
+    "resale": "resale_usd",
+    "shortfall_penalty": "shortfall_penalty_usd",
 }
+INF = highspy.kHighsInf
 
 
 @dataclass(frozen=True)
@@ -45,55 +48,181 @@ class SolveOptions:
     method: Method = "choose"
     write_lp: Path | None = None
     presolve: bool = True
+    interface: Interface = "direct"
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
-        opts: dict[str, Any] = {"solver": self.method}
+        opts: dict[str, Any] = {"solver": self.method, "output_flag": False}
         if self.method == "ipm":
             opts["run_crossover"] = "on"  # a basic solution, so the duals are vertex duals
         if not self.presolve:
             opts["presolve"] = "off"
+        if self.time_limit is not None:
+            opts["time_limit"] = float(self.time_limit)
+        if self.threads is not None:
+            opts["threads"] = int(self.threads)
         opts.update(self.extra)
         return opts
 
 
 def highs_version() -> str:
-    return ".".join(str(x) for x in Highs().version())
+    return (
+        f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+    )
+
+
+@dataclass
+class Handover:
+    """A HiGHS model and how its rows and columns map back to the LP."""
+
+    highs: highspy.Highs
+    lp: LP
+    row_keys: list[tuple[str, Index]]  # HiGHS row -> (family, index)
+    col_of: list[int]  # LP column -> HiGHS column
+    pyomo_solver: Any = None  # keeps the persistent Pyomo interface alive
+
+
+def _new_highs() -> highspy.Highs:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def handover_direct(lp: LP) -> Handover:
+    """Pass the LP's rows to a new HiGHS model in one call."""
+    row_keys: list[tuple[str, Index]] = []
+    starts = [0]
+    index: list[int] = []
+    value: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+    for family, rows in lp.families.items():
+        for key, row in rows.items():
+            row_keys.append((family, key))
+            for c, a in zip(row.cols, row.coefs, strict=True):
+                if a != 0.0:
+                    index.append(c)
+                    value.append(a)
+            starts.append(len(index))
+            lower.append(-INF if row.lower is None else row.lower)
+            upper.append(INF if row.upper is None else row.upper)
+    n = len(lp.columns)
+    model = highspy.HighsLp()
+    model.num_col_ = n
+    model.num_row_ = len(row_keys)
+    model.sense_ = highspy.ObjSense.kMinimize
+    model.col_cost_ = np.asarray(lp.objective_costs(), dtype=float)
+    model.col_lower_ = np.zeros(n)
+    model.col_upper_ = np.full(n, INF)
+    model.row_lower_ = np.asarray(lower, dtype=float)
+    model.row_upper_ = np.asarray(upper, dtype=float)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.num_col_ = n
+    model.a_matrix_.num_row_ = len(row_keys)
+    model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    model.a_matrix_.value_ = np.asarray(value, dtype=float)
+    highs = _new_highs()
+    highs.passModel(model)
+    return Handover(highs, lp, row_keys, list(range(n)))
+
+
+def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
+    """Let Pyomo's persistent HiGHS interface read the Pyomo model."""
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    opt = Highs()
+    opt.set_instance(model)
+    highs = opt._solver_model
+    lp: LP = model.lp
+    cons = {}
+    for family in lp.families:
+        for key, con in getattr(model, family).items():
+            cons[con] = (family, key if isinstance(key, tuple) else (key,))
+    row_keys: list[tuple[str, Index]] = [("", ())] * highs.getNumRow()
+    for con, r in opt._pyomo_con_to_solver_con_map.items():
+        row_keys[r] = cons[con]
+    var_map = opt._pyomo_var_to_solver_var_map
+    col_of = []
+    for name, idx in lp.columns.keys:
+        col_of.append(var_map.get(id(getattr(model, name)[idx]), -1))
+    return Handover(highs, lp, row_keys, col_of, pyomo_solver=opt)
 
 
 def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
     """Hand the model to HiGHS, solve it and read everything back."""
     options = options or SolveOptions()
-    opt = Highs()
-    timer = HierarchicalTimer()
-    solver_options = options.highs_options()
-    kwargs: dict[str, Any] = {
-        "load_solutions": False,
-        "raise_exception_on_nonoptimal_result": False,
-        "timer": timer,
-        "solver_options": solver_options,
-    }
-    if options.time_limit is not None:
-        kwargs["time_limit"] = options.time_limit
-    if options.threads is not None:
-        kwargs["threads"] = options.threads
-
     tick = time.perf_counter()
-    results = opt.solve(model, **kwargs)
-    wall = time.perf_counter() - tick
-    highs: highspy.Highs = opt._solver_model
-    status = _status(highs)
-    log = results.solver_log or ""
+    ho = handover_pyomo(model) if options.interface == "pyomo" else handover_direct(model.lp)
+    handover = time.perf_counter() - tick
+    result = solve_handover(ho, options)
+    result.timings = {"handover": handover, **result.timings}
+    return result
 
+
+def same_structure(a: LP, b: LP) -> bool:
+    """True when b has the columns, rows and row sparsity of a (numbers may differ)."""
+    if a.columns.keys != b.columns.keys or list(a.families) != list(b.families):
+        return False
+    for family, rows_a in a.families.items():
+        rows_b = b.families[family]
+        if list(rows_a) != list(rows_b):
+            return False
+        if any(ra.cols != rows_b[k].cols for k, ra in rows_a.items()):
+            return False
+    return True
+
+
+def update_direct(ho: Handover, lp: LP) -> int:
+    """Push the numbers of ``lp`` (same structure as ``ho.lp``) into the HiGHS model
+    in place, keeping its basis for a warm start. Returns how many numbers changed."""
+    highs, old = ho.highs, ho.lp
+    changed = 0
+    r = 0
+    for family, rows in lp.families.items():
+        old_rows = old.families[family]
+        for key, row in rows.items():
+            was = old_rows[key]
+            if row.coefs != was.coefs:
+                for c, a, b in zip(row.cols, row.coefs, was.coefs, strict=True):
+                    if a != b:
+                        highs.changeCoeff(r, c, a)
+                        changed += 1
+            if row.lower != was.lower or row.upper != was.upper:
+                lo = -INF if row.lower is None else row.lower
+                up = INF if row.upper is None else row.upper
+                highs.changeRowBounds(r, lo, up)
+                changed += 1
+            r += 1
+    new_cost = lp.objective_costs()
+    old_cost = old.objective_costs()
+    diff = [k for k, (a, b) in enumerate(zip(new_cost, old_cost, strict=True)) if a != b]
+    if diff:
+        highs.changeColsCost(
+            len(diff), np.asarray(diff, dtype=np.int32), np.asarray([new_cost[k] for k in diff])
+        )
+        changed += len(diff)
+    ho.lp = lp
+    return changed
+
+
+def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
+    """Solve what was handed over (again, warm, after changes) and read the answer."""
+    highs = ho.highs
+    for key, value in options.highs_options().items():
+        highs.setOptionValue(key, value)
+    highs.run()
+    status = _status(highs)
+    log = ""
     if status == "unbounded_or_infeasible":
         # HiGHS could not tell which; without presolve it can.
         highs.setOptionValue("presolve", "off")
         highs.run()
         status = _status(highs)
-        log += "\n[re-solved without presolve to tell infeasible from unbounded]\n"
+        highs.setOptionValue("presolve", "on" if options.presolve else "off")
+        log = "re-solved without presolve to tell infeasible from unbounded"
         if status == "unbounded_or_infeasible":
-            status = "infeasible" if _primal_infeasible(highs) else "unbounded"
-
+            status = "infeasible" if highs.getInfo().primal_solution_status != 2 else "unbounded"
     if options.write_lp is not None:
         highs.writeModel(str(options.write_lp))
 
@@ -102,43 +231,40 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -
         solver={
             "name": "HiGHS",
             "version": highs_version(),
-            "interface": "pyomo.contrib.solver highs (persistent)",
-            "options": {
-                **solver_options,
-                "time_limit": options.time_limit,
-                "threads": options.threads,
-            },
+            "interface": options.interface,
+            "options": options.highs_options(),
         },
         log=log,
     )
-    handover = timer.timers["set_instance"].total_time if "set_instance" in timer.timers else 0.0
-    result.timings = {"handover": handover, "solve": highs.getRunTime()}
+    result.timings = {"solve": highs.getRunTime()}
     result.counts = {"variables": highs.getNumCol(), "constraints": highs.getNumRow()}
 
     tick = time.perf_counter()
     if result.has_plan:
-        _read_solution(opt, highs, model, result)
-        result.message = _plan_message(result)
+        read_solution(ho, result)
+        result.message = (
+            "Optimal plan found."
+            if status == "optimal"
+            else "Time limit reached: the plan is feasible but not proven least-cost."
+        )
     elif status == "infeasible":
-        result.diagnosis = _diagnose(opt, highs, model)
+        result.diagnosis = _diagnose(ho)
         result.message = "No plan meets every requirement; see the diagnosis."
     elif status == "unbounded":
         result.message = "The cost can fall without limit."
     elif status == "time_limit_no_solution":
         result.message = f"No feasible plan found within the time limit ({options.time_limit} s)."
     else:
-        result.message = (
-            f"HiGHS stopped with model status {highs.modelStatusToString(highs.getModelStatus())}."
-        )
+        words = highs.modelStatusToString(highs.getModelStatus())
+        result.message = f"HiGHS stopped with model status: {words}."
     result.timings["extract"] = time.perf_counter() - tick
-    result.timings["solver_wall"] = wall
     return result
 
 
 def _status(highs: highspy.Highs) -> str:
     st = highs.getModelStatus()
     ms = highspy.HighsModelStatus
-    if st == ms.kOptimal:
+    if st in (ms.kOptimal, ms.kModelEmpty):
         return "optimal"
     if st == ms.kInfeasible:
         return "infeasible"
@@ -149,135 +275,103 @@ def _status(highs: highspy.Highs) -> str:
     if st in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt):
         feasible = highs.getInfo().primal_solution_status == 2
         return "time_limit_feasible" if feasible else "time_limit_no_solution"
-    if st == ms.kModelEmpty:
-        return "optimal"
     return "error"
 
 
-def _primal_infeasible(highs: highspy.Highs) -> bool:
-    # Our variables are all bounded by capacities, so an unresolved case is infeasible.
-    return highs.getInfo().primal_solution_status != 2
-
-
-def _plan_message(result: SolveResult) -> str:
-    if result.status == "optimal":
-        return "Optimal plan found."
-    return "Time limit reached: the plan is feasible but not proven least-cost."
-
-
 def _finite(x: float) -> float | None:
-    return None if math.isinf(x) or abs(x) >= highspy.kHighsInf else float(x)
+    return None if math.isinf(x) or abs(x) >= INF else float(x)
 
 
-def _read_solution(
-    opt: Highs, highs: highspy.Highs, model: pyo.ConcreteModel, result: SolveResult
-) -> None:
+def read_solution(ho: Handover, result: SolveResult) -> None:
+    """Values of every variable, body/limits/dual of every row, and the objective parts."""
+    highs, lp = ho.highs, ho.lp
     sol = highs.getSolution()
-    col_value = sol.col_value
-    var_map = opt._pyomo_var_to_solver_var_map
-    for name in VARIABLE_INDEX:
-        comp = getattr(model, name)
-        values: dict[tuple[Any, ...], float] = {}
-        for idx, var in comp.items():
-            col = var_map.get(id(var))
-            val = col_value[col] if col is not None else 0.0
-            values[idx if isinstance(idx, tuple) else (idx,)] = val
-            var.set_value(val, skip_validation=True)
-        result.values[name] = values
+    col_value = np.asarray(sol.col_value)
+    x = col_value[np.asarray(ho.col_of, dtype=np.int64)] if ho.col_of else col_value[:0]
+    values: dict[str, dict[Index, float]] = {name: {} for name in lp.columns.by_var}
+    for (name, idx), v in zip(lp.columns.keys, x.tolist(), strict=True):
+        values[name][idx] = v
+    result.values = values
 
-    lp = highs.getLp()
-    row_lower, row_upper = lp.row_lower_, lp.row_upper_
     row_value = sol.row_value
     row_dual = sol.row_dual if sol.dual_valid else None
-    con_map = opt._pyomo_con_to_solver_con_map
-    for family in FAMILY_INDEX:
-        comp = getattr(model, family, None)
-        rows: dict[tuple[Any, ...], RowValue] = {}
-        if comp is not None:
-            for idx, con in comp.items():
-                r = con_map.get(con)
-                if r is None:
-                    continue
-                rows[idx if isinstance(idx, tuple) else (idx,)] = RowValue(
-                    body=row_value[r],
-                    lower=_finite(row_lower[r]),
-                    upper=_finite(row_upper[r]),
-                    dual=row_dual[r] if row_dual is not None else None,
-                )
-        result.rows[family] = rows
+    rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
+    for r, (family, key) in enumerate(ho.row_keys):
+        row = lp.families[family][key]
+        rows[family][key] = RowValue(
+            body=row_value[r],
+            lower=row.lower,
+            upper=row.upper,
+            dual=row_dual[r] if row_dual is not None else None,
+        )
+    result.rows = rows
 
+    # Each part is >= 0 by construction; clip round-off so the published sum is exact.
+    xs = x.tolist()
     result.parts = {
-        key: max(0.0, pyo.value(getattr(model, expr))) for key, expr in _PART_EXPR.items()
+        _PART_KEY[part]: max(0.0, sum(c * xs[col] for col, c in coefs.items()))
+        for part, coefs in lp.parts.items()
     }
-    # Parts are >= 0 by construction; clip round-off so the published sum is exact.
+    pt = result.parts
     result.objective_usd = (
-        result.parts["purchase_usd"]
-        + result.parts["transport_usd"]
-        + result.parts["holding_usd"]
-        - result.parts["resale_usd"]
-        + result.parts["shortfall_penalty_usd"]
+        pt["purchase_usd"]
+        + pt["transport_usd"]
+        + pt["holding_usd"]
+        - pt["resale_usd"]
+        + pt["shortfall_penalty_usd"]
     )
-    assert tuple(result.parts) == PART_KEYS
 
 
-def _component_index(data: Any) -> tuple[str, tuple[Any, ...]]:
-    idx = data.index()
-    return data.parent_component().name, idx if isinstance(idx, tuple) else (idx,)
-
-
-def _diagnose(opt: Highs, highs: highspy.Highs, model: pyo.ConcreteModel) -> Diagnosis:
+def _diagnose(ho: Handover) -> Diagnosis:
     """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
-    row_to_con = {r: con for con, r in opt._pyomo_con_to_solver_con_map.items()}
-    col_to_var = {c: opt._vars[vid][0] for vid, c in opt._pyomo_var_to_solver_var_map.items()}
-    highs.setOptionValue("output_flag", False)
+    highs = ho.highs
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
     try:
         status, iis = highs.getIis()
         if status == highspy.HighsStatus.kError or not iis.valid_:
             raise RuntimeError(f"getIis returned {status}")
-        members = [(*_component_index(row_to_con[r]), "") for r in iis.row_index_]
+        members = [(*ho.row_keys[r], "") for r in iis.row_index_]
+        col_key = {hc: ho.lp.columns.keys[k] for k, hc in enumerate(ho.col_of)}
         in_conflict = {
             int(highspy.IisBoundStatus.kIisBoundStatusLower): ">= 0",
             int(highspy.IisBoundStatus.kIisBoundStatusUpper): "upper bound",
             int(highspy.IisBoundStatus.kIisBoundStatusBoxed): "bounds",
         }
         for c, bound in zip(iis.col_index_, iis.col_bound_, strict=False):
-            if int(bound) in in_conflict:
-                name, idx = _component_index(col_to_var[c])
+            if int(bound) in in_conflict and c in col_key:
+                name, idx = col_key[c]
                 members.append((f"bound:{name}", idx, in_conflict[int(bound)]))
-        return explain(model.params, members, "iis")
-    except Exception as exc:  # the IIS is a convenience; the elastic solve always works
-        members = _elastic(highs, row_to_con)
+        return explain(ho.lp.params, members, "iis")
+    except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
         return explain(
-            model.params,
-            members,
+            ho.lp.params,
+            _elastic(highs, ho.row_keys),
             "elastic",
             note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
             "elastic solve (least total violation) had to relax.",
         )
 
 
-def _elastic(highs: highspy.Highs, row_to_con: dict[int, Any]) -> list[tuple[str, tuple, str]]:
+def _elastic(
+    highs: highspy.Highs, row_keys: list[tuple[str, Index]]
+) -> list[tuple[str, Index, str]]:
     """Relax every row with slack columns of cost 1; report the rows that needed them."""
     lp = highs.getLp()
-    el = highspy.Highs()
-    el.setOptionValue("output_flag", False)
-    lp.col_cost_ = [0.0] * lp.num_col_
+    el = _new_highs()
+    lp.col_cost_ = np.zeros(lp.num_col_)
     el.passModel(lp)
     n = lp.num_row_
-    inf = highspy.kHighsInf
     for sign in (1.0, -1.0):
-        el.addVars(n, [0.0] * n, [inf] * n)
-        first = el.getNumCol() - n
-        el.changeColsCost(n, list(range(first, first + n)), [1.0] * n)
+        first = el.getNumCol()
+        el.addVars(n, np.zeros(n), np.full(n, INF))
+        el.changeColsCost(n, np.arange(first, first + n, dtype=np.int32), np.ones(n))
         for r in range(n):
             el.changeCoeff(r, first + r, sign)
     el.run()
     value = el.getSolution().col_value
     first = lp.num_col_
-    relaxed = [r for r in range(n) if value[first + r] > 1e-7 or value[first + n + r] > 1e-7]
-    return [(*_component_index(row_to_con[r]), "") for r in relaxed]
-
-
-def log_tail(log: str, lines: int = 20) -> str:
-    return "\n".join(log.splitlines()[-lines:])
+    return [
+        (*row_keys[r], "")
+        for r in range(n)
+        if value[first + r] > 1e-7 or value[first + n + r] > 1e-7
+    ]

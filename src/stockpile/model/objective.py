@@ -1,61 +1,35 @@
-"""The objective: discounted cost of the plan, with its five parts as named expressions."""
+"""The objective: discounted cost of the plan, in five named parts."""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from stockpile.model.lp import LP
+
+#: The parts of the objective; resale is income and is subtracted.
+PARTS = ("purchase", "transport", "holding", "resale", "shortfall_penalty")
 
 
-def add_objective(model: pyo.ConcreteModel) -> None:
+def objective_parts(lp: LP) -> dict[str, dict[int, float]]:
     """total_cost = purchase + transport + holding - resale + shortfall_penalty [USD].
 
     Every part is discounted to start_year with delta_t = (1 + rate)^-(t - t0); the
     shortfall penalty of disruption d is weighted by its probability and discounted
-    from its start year.
+    from its start year. Returns, per part, the coefficient of each column.
     """
-    p = model.params
-    model.purchase = pyo.Expression(
-        expr=pyo.quicksum(
-            p.delta[t] * p.cost_usd_per_unit[s, t] * model.Buy[s, t]
-            for s in p.SOURCES
-            for t in p.YEARS
-        ),
-        doc="discounted purchase cost [USD]",
-    )
-    model.transport = pyo.Expression(
-        expr=pyo.quicksum(
-            p.delta[t] * p.route_usd_per_t[s, l] * model.Ship[s, m, l, t]
-            for (s, m, l, t) in p.ship_index
-        ),
-        doc="discounted transport cost [USD]",
-    )
-    model.holding = pyo.Expression(
-        expr=pyo.quicksum(
-            p.delta[t] * p.holding_usd_per_t_yr[l] * model.Stock[m, l, t]
-            for (m, l, t) in p.stock_index
-        ),
-        doc="discounted holding cost of every year-end stock [USD]",
-    )
-    model.resale = pyo.Expression(
-        expr=pyo.quicksum(
-            p.delta[t] * p.resale_usd_per_t[m] * model.Surplus[s, m, t]
-            for (s, m, t) in p.surplus_index
-        ),
-        doc="discounted resale income from co-product surplus [USD]",
-    )
+    p = lp.params
     start = {d.disruption: d.start_year for d in p.inputs.disruptions}
-    model.shortfall_penalty = pyo.Expression(
-        expr=pyo.quicksum(
-            p.probability[d] * p.delta[start[d]] * p.penalty_usd_per_t[m] * model.Unmet[d, m]
-            for (d, m) in p.need_t
-        ),
-        doc="expected discounted shortfall penalty [USD]",
-    )
-    model.total_cost = pyo.Objective(
-        expr=model.purchase
-        + model.transport
-        + model.holding
-        - model.resale
-        + model.shortfall_penalty,
-        sense=pyo.minimize,
-        doc="discounted cost of the plan [USD]",
-    )
+    return {
+        "purchase": {col: p.delta[t] * p.cost_usd_per_unit[s, t] for (s, t), col in lp.buy.items()},
+        "transport": {
+            col: p.delta[t] * p.route_usd_per_t[s, l] for (s, _m, l, t), col in lp.ship.items()
+        },
+        "holding": {
+            col: p.delta[t] * p.holding_usd_per_t_yr[l] for (_m, l, t), col in lp.stock.items()
+        },
+        "resale": {
+            col: p.delta[t] * p.resale_usd_per_t[m] for (_s, m, t), col in lp.surplus.items()
+        },
+        "shortfall_penalty": {
+            col: p.probability[d] * p.delta[start[d]] * p.penalty_usd_per_t[m]
+            for (d, m), col in lp.unmet.items()
+        },
+    }

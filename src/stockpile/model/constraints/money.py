@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from collections import defaultdict
+
+from stockpile.model.lp import LP, Index, Row
 
 
-def add_budget(model: pyo.ConcreteModel) -> None:
+def budget_rows(lp: LP) -> dict[Index, Row]:
     """budget[t]: purchases + transport + holding in year t <= budget[t] [USD].
 
     Escalated but undiscounted; resale income does not count. Index: the Budget rows.
     Dual [discounted USD per USD]: the change in total cost per extra dollar of budget
     in year t (negative when the budget binds).
     """
-    p = model.params
-    ship_by_t: dict[int, list] = {t: [] for t in p.YEARS}
-    for s, m, l, t in p.ship_index:
-        ship_by_t[t].append((s, m, l))
-    stock_by_t: dict[int, list] = {t: [] for t in p.YEARS}
-    for m, l, t in p.stock_index:
-        stock_by_t[t].append((m, l))
-
-    @model.Constraint(list(p.budget_usd), doc="yearly spend <= budget [USD]")
-    def budget(mdl, t):
-        spend = (
-            pyo.quicksum(p.cost_usd_per_unit[s, t] * mdl.Buy[s, t] for s in p.SOURCES)
-            + pyo.quicksum(
-                p.route_usd_per_t[s, l] * mdl.Ship[s, m, l, t] for s, m, l in ship_by_t[t]
-            )
-            + pyo.quicksum(p.holding_usd_per_t_yr[l] * mdl.Stock[m, l, t] for m, l in stock_by_t[t])
-        )
-        return spend <= p.budget_usd[t]
+    p = lp.params
+    if not p.budget_usd:
+        return {}
+    terms: dict[int, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    for (s, t), col in lp.buy.items():
+        terms[t][0].append(col)
+        terms[t][1].append(p.cost_usd_per_unit[s, t])
+    for (s, _m, l, t), col in lp.ship.items():
+        terms[t][0].append(col)
+        terms[t][1].append(p.route_usd_per_t[s, l])
+    for (_m, l, t), col in lp.stock.items():
+        terms[t][0].append(col)
+        terms[t][1].append(p.holding_usd_per_t_yr[l])
+    return {(t,): Row(terms[t][0], terms[t][1], None, limit) for t, limit in p.budget_usd.items()}

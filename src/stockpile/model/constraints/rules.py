@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
+from stockpile.model.lp import LP, Index, Row
 
 
-def _linear(coefs_vars: list[tuple[float, object]]) -> LinearExpression:
-    """sum c * v with the coefficients as given: a row whose coefficients all cancel
-    (share 1 over the whole group) stays in the model as an empty row with dual 0, so
-    every row MODEL.md indexes is reported."""
-    return LinearExpression(
-        constant=0.0,
-        linear_coefs=[float(c) for c, _ in coefs_vars],
-        linear_vars=[v for _, v in coefs_vars],
-    )
-
-
-def add_sourcing_rule(model: pyo.ConcreteModel) -> None:
+def sourcing_rule_rows(lp: LP) -> dict[Index, Row]:
     """sourcing_rule[r,m,t]: del_G[m,t] <= share * del[m,t] (max_share) or >= (min_share) [t].
 
     del[m,t] is every tonne of m delivered into stock in year t, del_G the part from
@@ -28,8 +16,9 @@ def add_sourcing_rule(model: pyo.ConcreteModel) -> None:
     Dual [USD/t]: the change in cost if the group were allowed one more tonne
     (max_share, <= 0) or had to deliver one more tonne (min_share, >= 0).
     """
-    p = model.params
-    by_mt = model.lookups.ship_by_mt
+    p = lp.params
+    ship = lp.ship
+    by_mt = lp.lookups.ship_by_mt
     rows = {}
     for rule in p.inputs.rules:
         if rule.group_type == "site":
@@ -40,21 +29,16 @@ def add_sourcing_rule(model: pyo.ConcreteModel) -> None:
                 ships = by_mt.get((m, t))
                 if not ships:
                     continue  # nothing of m can be delivered in t: nothing to constrain
-                expr = _linear(
-                    [
-                        ((1.0 if in_group[s] else 0.0) - rule.share, model.Ship[s, m, l, t])
-                        for s, l in ships
-                    ]
-                )
-                rows[rule.rule, m, t] = (expr, rule.limit)
-
-    @model.Constraint(list(rows), doc="share of deliveries from a group [t]")
-    def sourcing_rule(mdl, r, m, t):
-        expr, limit = rows[r, m, t]
-        return expr <= 0 if limit == "max_share" else expr >= 0
+                cols = [ship[s, m, l, t] for s, l in ships]
+                coefs = [(1.0 if in_group[s] else 0.0) - rule.share for s, _ in ships]
+                if rule.limit == "max_share":
+                    rows[rule.rule, m, t] = Row(cols, coefs, None, 0.0)
+                else:
+                    rows[rule.rule, m, t] = Row(cols, coefs, 0.0, None)
+    return rows
 
 
-def add_site_dispersion(model: pyo.ConcreteModel) -> None:
+def site_dispersion_rows(lp: LP) -> dict[Index, Row]:
     """site_dispersion[r,m,l,t]: Stock[m,l,t] <= share * sum_l' Stock[m,l',t] [t].
 
     For Rules rows of group_type site (max_share only), every material named, every
@@ -63,7 +47,8 @@ def add_site_dispersion(model: pyo.ConcreteModel) -> None:
     Stock[m,l,t] - share * sum_l' Stock[m,l',t] <= 0.
     Dual [USD/t]: the change in cost if one more tonne could sit at l (<= 0).
     """
-    p = model.params
+    p = lp.params
+    stock = lp.stock
     rows = {}
     for rule in p.inputs.rules:
         if rule.group_type != "site":
@@ -71,17 +56,9 @@ def add_site_dispersion(model: pyo.ConcreteModel) -> None:
         for m in p.rule_materials(rule.material):
             for t in p.YEARS:
                 open_now = p.open_sites(t)
+                cols = [stock[m, k, t] for k in open_now]
                 for l in open_now:
-                    if rule.group not in ("*", l):
-                        continue
-                    expr = _linear(
-                        [
-                            ((1.0 if k == l else 0.0) - rule.share, model.Stock[m, k, t])
-                            for k in open_now
-                        ]
-                    )
-                    rows[rule.rule, m, l, t] = expr
-
-    @model.Constraint(list(rows), doc="share of a material's stock at one site [t]")
-    def site_dispersion(mdl, r, m, l, t):
-        return rows[r, m, l, t] <= 0
+                    if rule.group in ("*", l):
+                        coefs = [(1.0 if k == l else 0.0) - rule.share for k in open_now]
+                        rows[rule.rule, m, l, t] = Row(cols, coefs, None, 0.0)
+    return rows

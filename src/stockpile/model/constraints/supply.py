@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from stockpile.model.lp import LP, Index, Row
 
 
-def add_output_split(model: pyo.ConcreteModel) -> None:
+def output_split_rows(lp: LP) -> dict[Index, Row]:
     """output_split[s,m,t]: yield[s,m] * Buy[s,t] = sum_l Ship[s,m,l,t] + Surplus[s,m,t] [t].
 
     Every tonne a purchase yields is delivered to a site or, for a co-product source,
@@ -14,27 +14,31 @@ def add_output_split(model: pyo.ConcreteModel) -> None:
     Dual [USD/t]: what one tonne of m out of s in year t is worth to the plan (the
     change in cost if that tonne were lost; usually >= 0).
     """
-    p = model.params
-    by_smt = model.lookups.ship_by_smt
-    surplus = set(p.surplus_index)
-
-    @model.Constraint(p.split_index, doc="output delivered or resold [t]")
-    def output_split(mdl, s, m, t):
-        ship = pyo.quicksum(mdl.Ship[s, m, l, t] for l in by_smt.get((s, m, t), ()))
+    p = lp.params
+    buy, ship, surplus = lp.buy, lp.ship, lp.surplus
+    by_smt = lp.lookups.ship_by_smt
+    rows = {}
+    for s, m, t in p.split_index:
+        cols = [buy[s, t]]
+        coefs = [p.yield_t_per_unit[s, m]]
+        for l in by_smt.get((s, m, t), ()):
+            cols.append(ship[s, m, l, t])
+            coefs.append(-1.0)
         if (s, m, t) in surplus:
-            ship = ship + mdl.Surplus[s, m, t]
-        return p.yield_t_per_unit[s, m] * mdl.Buy[s, t] - ship == 0
+            cols.append(surplus[s, m, t])
+            coefs.append(-1.0)
+        rows[s, m, t] = Row(cols, coefs, 0.0, 0.0)
+    return rows
 
 
-def add_source_capacity(model: pyo.ConcreteModel) -> None:
+def source_capacity_rows(lp: LP) -> dict[Index, Row]:
     """source_capacity[s,t]: Buy[s,t] <= cap[s,t] [activity units].
 
     cap is 0 before the source's first_year, the SourceCapacity value where given,
     else Sources.capacity_units_per_yr. Dual [USD/unit]: the change in cost per extra
     unit of capacity (negative when the capacity limits the plan).
     """
-    p = model.params
-
-    @model.Constraint(model.SOURCES, model.YEARS, doc="Buy <= capacity [units]")
-    def source_capacity(mdl, s, t):
-        return mdl.Buy[s, t] <= p.capacity_units[s, t]
+    p = lp.params
+    return {
+        (s, t): Row([col], [1.0], None, p.capacity_units[s, t]) for (s, t), col in lp.buy.items()
+    }
