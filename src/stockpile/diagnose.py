@@ -33,7 +33,7 @@ _RELAX = {
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.6g}"
+    return f"{x:,.0f}" if abs(x) >= 1e5 else f"{x:,.6g}"
 
 
 def explain_member(p: Params, family: str, index: tuple[Any, ...], side: str = "") -> IisMember:

@@ -49,6 +49,7 @@ class SolveOptions:
     write_lp: Path | None = None
     presolve: bool = True
     interface: Interface = "direct"
+    iis_time_limit: float = 10.0  # seconds for HiGHS's IIS before the elastic fallback
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
@@ -248,7 +249,7 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
             else "Time limit reached: the plan is feasible but not proven least-cost."
         )
     elif status == "infeasible":
-        result.diagnosis = _diagnose(ho)
+        result.diagnosis = _diagnose(ho, options.iis_time_limit)
         result.message = "No plan meets every requirement; see the diagnosis."
     elif status == "unbounded":
         result.message = "The cost can fall without limit."
@@ -322,14 +323,15 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     )
 
 
-def _diagnose(ho: Handover) -> Diagnosis:
+def _diagnose(ho: Handover, iis_time_limit: float = 10.0) -> Diagnosis:
     """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
     highs = ho.highs
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
+    highs.setOptionValue("iis_time_limit", float(iis_time_limit))
     try:
         status, iis = highs.getIis()
-        if status == highspy.HighsStatus.kError or not iis.valid_:
-            raise RuntimeError(f"getIis returned {status}")
+        if status != highspy.HighsStatus.kOk or not iis.valid_ or not len(iis.row_index_):
+            raise RuntimeError(f"getIis returned {status} within {iis_time_limit:g} s")
         members = [(*ho.row_keys[r], "") for r in iis.row_index_]
         col_key = {hc: ho.lp.columns.keys[k] for k, hc in enumerate(ho.col_of)}
         in_conflict = {
@@ -348,30 +350,59 @@ def _diagnose(ho: Handover) -> Diagnosis:
             _elastic(highs, ho.row_keys),
             "elastic",
             note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
-            "elastic solve (least total violation) had to relax.",
+            "elastic solve (least total relative violation of the planner's limits) had to "
+            "relax.",
         )
+
+
+#: Families whose rows carry a planner's limit: the ones an elastic solve may relax.
+RELAXABLE = (
+    "source_capacity",
+    "site_capacity",
+    "stock_target",
+    "budget",
+    "sourcing_rule",
+    "site_dispersion",
+    "disruption_cover",
+    "coverage_floor",
+)
 
 
 def _elastic(
     highs: highspy.Highs, row_keys: list[tuple[str, Index]]
 ) -> list[tuple[str, Index, str]]:
-    """Relax every row with slack columns of cost 1; report the rows that needed them."""
+    """Relax the rows that carry a planner's limit with slack columns priced at the
+    relative violation (1 / max(1, |limit|)), so tonnes and dollars weigh alike;
+    report the rows that needed slack. Balances and output splits stay exact."""
     lp = highs.getLp()
     el = _new_highs()
     lp.col_cost_ = np.zeros(lp.num_col_)
     el.passModel(lp)
-    n = lp.num_row_
+    rows = [r for r, (family, _) in enumerate(row_keys) if family in RELAXABLE]
+    limit = np.maximum(
+        1.0,
+        np.abs(
+            np.where(np.isfinite(lp.row_lower_) & (np.abs(lp.row_lower_) < INF), lp.row_lower_, 0)
+        )
+        + np.abs(
+            np.where(np.isfinite(lp.row_upper_) & (np.abs(lp.row_upper_) < INF), lp.row_upper_, 0)
+        ),
+    )
+    n = len(rows)
+    firsts = []
     for sign in (1.0, -1.0):
         first = el.getNumCol()
+        firsts.append(first)
         el.addVars(n, np.zeros(n), np.full(n, INF))
-        el.changeColsCost(n, np.arange(first, first + n, dtype=np.int32), np.ones(n))
-        for r in range(n):
-            el.changeCoeff(r, first + r, sign)
+        el.changeColsCost(
+            n, np.arange(first, first + n, dtype=np.int32), 1.0 / limit[np.asarray(rows, dtype=int)]
+        )
+        for k, r in enumerate(rows):
+            el.changeCoeff(r, first + k, sign)
     el.run()
     value = el.getSolution().col_value
-    first = lp.num_col_
     return [
         (*row_keys[r], "")
-        for r in range(n)
-        if value[first + r] > 1e-7 or value[first + n + r] > 1e-7
+        for k, r in enumerate(rows)
+        if value[firsts[0] + k] > 1e-7 or value[firsts[1] + k] > 1e-7
     ]

@@ -146,3 +146,42 @@ def test_dispersion_with_one_open_site() -> None:
     data_families = {m.family for m in diagnosis.members if m.sources}
     assert data_families == {"site_dispersion", "stock_target"}
     assert "open more sites" in diagnosis.suggestion
+
+
+def test_elastic_fallback_names_the_cheapest_relaxation() -> None:
+    """With no time for HiGHS's IIS, an elastic solve names the limits to relax.
+
+    Hand case of MODEL.md with a 500 t target: capacity is 60 + 60 + 100 + 100 = 320 t.
+    Relaxing the target by 180 t costs 180 / 500 = 0.36 in relative violation; relaxing
+    capacities would cost at least 180 / 100 = 1.8. So the target alone is named.
+    """
+    from stockpile.data.inputs import Inputs
+    from stockpile.pipeline import optimize
+    from stockpile.solve import SolveOptions
+
+    inputs = Inputs.build(
+        {"start_year": 2026, "end_year": 2027},
+        materials=[{"material": "X"}],
+        countries=[{"country": "US", "bloc": "domestic"}],
+        sources=[
+            {
+                "source": s,
+                "type": "market",
+                "country": "US",
+                "cost_usd_per_unit": c,
+                "capacity_units_per_yr": k,
+            }
+            for s, c, k in (("A", 10, 60), ("B", 12, 100))
+        ],
+        source_outputs=[{"source": s, "material": "X", "yield_t_per_unit": 1} for s in "AB"],
+        sites=[{"site": "L", "capacity_m3": 0, "holding_cost_usd_per_t_yr": 0.5}],
+        routes=[{"source": s, "site": "L"} for s in "AB"],
+        targets=[{"material": "X", "year": 2027, "min_stock_t": 500, "row": 7}],
+    )
+    result = optimize(inputs, SolveOptions(iis_time_limit=0.0))
+    assert result.status == "infeasible"
+    assert result.diagnosis.method == "elastic"
+    assert [(m.family, m.index) for m in result.diagnosis.members] == [
+        ("stock_target", ("X", 2027))
+    ]
+    assert result.diagnosis.members[0].sources[0][:2] == ("Targets", 7)
