@@ -1,7 +1,7 @@
 """The bundled default dataset: "US critical-minerals stockpile 2026-2040".
 
 Readable Python data, turned into an ``Inputs`` by ``default_inputs()``. Every number is
-either a sourced public figure (``/work/shared/data/public-figures.csv``: USGS Mineral
+either a sourced public figure (USGS Mineral
 Commodity Summaries 2025, the TMC NORI-D pre-feasibility study, CRS R47833, storage
 proxies) or an assumption of this dataset. ``REFERENCES`` lists both, one dict per
 figure, with ``kind`` "sourced" or "assumption" and, for an assumption, a one-line

@@ -1,0 +1,24 @@
+"""The bundled default workbook: generated from ``default_dataset``, never edited by hand.
+
+Regenerate it after changing the dataset with ``python -m stockpile.data.bundle``; a
+test checks that the bundled file holds exactly what a fresh generation holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stockpile.data.default_dataset import REFERENCES, default_inputs
+from stockpile.data.template import write_workbook
+
+BUNDLED = Path(__file__).with_name("default.xlsx")
+
+
+def write_default_workbook(path: Path = BUNDLED, *, force: bool = True) -> Path:
+    """Write the default dataset, with its References sheet, to ``path``."""
+    write_workbook(path, default_inputs(), references=REFERENCES, force=force)
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(write_default_workbook())
