@@ -1,0 +1,382 @@
+"""The report without a solver: content of the tables, formatting, formula safety and
+what happens when the report cannot be written (the CLI's exit 73)."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from report_cases import (
+    all_tables,
+    hand_inputs,
+    hand_result,
+    reconcile_inputs,
+    table_frame,
+)
+from stockpile.data.params import build_params
+from stockpile.reports import ReportWriteError, build_report, extract, write_report
+from stockpile.reports.excel import MONEY, PERCENT, QUANTITY, wrapped_lines
+from stockpile.reports.extract import OBJECTIVE_LABEL, PART_LABELS
+from stockpile.result import Diagnosis, IisMember, RowValue, SolveResult
+
+PROVENANCE = {
+    "input_file": "plan.xlsx",
+    "input_sha256": "0" * 64,
+    "started_utc": "2026-01-05T10:00:00+00:00",
+    "finished_utc": "2026-01-05T10:00:02+00:00",
+    "package": "stockpile-optimizer 0.1.0",
+    "python": "3.12.0",
+    "pyomo": "6.9.2",
+    "highs": "1.16.0",
+    "solver_options": {"solver": "choose", "time_limit": None},
+}
+
+
+def hand_frames(**names: str):
+    inputs = hand_inputs(**names)
+    return extract(inputs, build_params(inputs), hand_result(**names), PROVENANCE)
+
+
+def hand_report(tmp_path: Path, **names: str) -> Path:
+    inputs = hand_inputs(**names)
+    path = tmp_path / "report.xlsx"
+    build_report(inputs, build_params(inputs), hand_result(**names), path, PROVENANCE)
+    return path
+
+
+# ----- content -----------------------------------------------------------------------
+def test_hand_case_purchases_a_60_60_b_0_30():
+    buys = hand_frames()["Purchases"].set_index(["source", "year"])["activity [units]"]
+    assert buys.to_dict() == {("A", 2026): 60, ("A", 2027): 60, ("B", 2026): 0, ("B", 2027): 30}
+    assert math.copysign(1, buys["B", 2026]) == 1  # the solver's -0.0 is shown as 0
+
+
+def test_hand_case_target_dual_in_planner_words():
+    prices = hand_frames()["ShadowPrices"]
+    row = prices[prices["family"] == "stock_target"].iloc[0]
+    assert row["dual [USD per unit]"] == 12.5
+    assert row["unit"] == "USD/t"
+    assert row["meaning"] == "One more tonne of X target in 2027 costs 12.50 USD."
+    assert row["index"] == "material X, year 2027"
+
+
+def test_zero_duals_are_left_out_and_the_note_says_so():
+    prices = hand_frames()["ShadowPrices"]
+    assert not (prices["dual [USD per unit]"].abs() < 1e-7).any()
+    assert len(prices) == 9  # 11 rows, B's two capacities have dual 0
+    assert "zero" in prices.attrs["note"] and "omitted" in prices.attrs["note"]
+
+
+def test_summary_parts_add_up_to_the_objective():
+    result = hand_frames()["Summary/Result"].set_index("item")["value"]
+    parts = {k: result[label] for k, label in PART_LABELS.items()}
+    total = (
+        parts["purchase_usd"]
+        + parts["transport_usd"]
+        + parts["holding_usd"]
+        - parts["resale_usd"]
+        + parts["shortfall_penalty_usd"]
+    )
+    assert result[OBJECTIVE_LABEL] == 1665 == total
+    assert result["Status"].startswith("Optimal")
+
+
+def test_binding_lists_limits_not_balances():
+    binding = hand_frames()["Binding"]
+    assert set(binding["family"]) == {"stock_target", "source_capacity"}
+    cap = binding[binding["family"] == "source_capacity"]
+    assert list(cap["index"]) == ["source A, year 2026", "source A, year 2027"]
+    assert list(cap["side"]) == ["<=", "<="]
+    assert binding.iloc[0]["requirement"] == "total X stock at end of 2027 >= 150 t"
+
+
+def test_provenance_shows_what_the_caller_gives_and_the_timings():
+    prov = hand_frames()["Summary/Provenance"].set_index("item")["value"]
+    assert prov["Input file"] == "plan.xlsx"
+    assert prov["Input SHA-256"] == "0" * 64
+    assert prov["Pyomo"] == "6.9.2" and prov["HiGHS"] == "1.16.0"
+    assert prov["Time: solve"] == 0.002
+    assert prov["Solver option: solver"] == "choose"
+
+
+SIGNS = [
+    # family, index, dual, words the sentence must hold
+    ("stock_target", ("Co", 2027), 3.0, "One more tonne of Co target in 2027 costs 3.00 USD"),
+    ("budget", (2027,), -0.25, "One more USD of budget in 2027 would save 0.25 USD"),
+    ("source_capacity", ("nod", 2029), -1.5, "capacity of nod in 2029 would save 1.50 USD"),
+    ("source_capacity", ("mine_ni", 2029), -2.0, "One more tonne of capacity of mine_ni"),
+    ("site_capacity", ("S1", 2028), -812.0, "One more m3 of space at S1 in 2028 would save 812"),
+    ("sourcing_rule", ("adv50", "Co", 2027), -4.0, "from bloc adversary in 2027"),
+    ("sourcing_rule", ("adv50", "Co", 2027), -4.0, "(at most 50%) would save 4.00 USD"),
+    ("site_dispersion", ("spread", "Ni", "S1", 2028), -1.0, "sit at S1 in 2028"),
+    ("disruption_cover", ("cn_ban", "Co"), 2.27, "of Co need in disruption cn_ban costs 2.27"),
+    ("coverage_floor", ("cn_ban", "Co"), -0.5, "go unmet would save 0.50 USD"),
+    ("output_split", ("nod", "Co", 2027), 19.5, "Losing one tonne of the Co output of nod"),
+    ("output_split", ("nod", "Co", 2027), 19.5, "would cost 19.50 USD"),
+    ("stock_balance", ("Ni", "S1", 2028), -9.0, "arriving at S1 in 2028 would save 9.00 USD"),
+]
+
+
+@pytest.mark.parametrize(("family", "index", "dual", "words"), SIGNS)
+def test_every_family_has_a_sentence_with_the_sign_of_its_docstring(family, index, dual, words):
+    rules = [
+        {
+            "rule": "adv50",
+            "material": "Co",
+            "group_type": "bloc",
+            "group": "adversary",
+            "limit": "max_share",
+            "share": 0.5,
+        },
+        {
+            "rule": "spread",
+            "material": "Ni",
+            "group_type": "site",
+            "group": "*",
+            "limit": "max_share",
+            "share": 0.7,
+        },
+    ]
+    inputs = reconcile_inputs(rules=rules, budget=[{"year": 2027, "budget_usd": 1e6}])
+    result = SolveResult(status="optimal", objective_usd=0.0, parts=dict.fromkeys(PART_LABELS, 0.0))
+    result.rows = {family: {index: RowValue(1.0, None, 1.0, dual)}}
+    prices = extract(inputs, build_params(inputs), result, {})["ShadowPrices"]
+    assert len(prices) == 1
+    sentence = prices.iloc[0]["meaning"]
+    assert words in sentence
+    assert sentence.endswith("USD (discounted).")  # the instance discounts at 5 %
+
+
+def test_resale_above_cost_is_flagged():
+    materials = [
+        {"material": "Ni"},
+        {"material": "Co"},
+        {"material": "Mn", "resale_usd_per_t": 20},  # 0.3 t/unit * 20 > 3 USD/unit
+    ]
+    inputs = reconcile_inputs(materials=materials)
+    result = SolveResult(status="infeasible")
+    flags = extract(inputs, build_params(inputs), result, {})["Summary/Flags"]
+    assert list(flags["source"]) == ["nod"]
+    assert flags.iloc[0]["years"] == "2026-2029"
+    assert flags.iloc[0]["resale value of outputs [USD/unit]"] == pytest.approx(6.0)
+
+
+def test_infeasible_report_lists_each_member_and_its_input_rows(tmp_path):
+    inputs = hand_inputs()
+    diagnosis = Diagnosis(
+        method="iis",
+        members=(
+            IisMember(
+                "stock_target",
+                ("X", 2027),
+                "stock_target[X, 2027]: total X stock at end of 2027 >= 500 t",
+                (("Targets", 2, "X 2027 >= 500 t"),),
+            ),
+            IisMember(
+                "source_capacity",
+                ("A", 2026),
+                "source_capacity[A, 2026]: purchases from A in 2026 <= 60",
+                (("Sources", 2, "A capacity 60 t/yr"), ("SourceCapacity", 3, "A 2026 60")),
+            ),
+        ),
+        suggestion="Relax at least one: lower or delay the stock target; add source capacity.",
+    )
+    result = SolveResult(status="infeasible", message="No plan.", diagnosis=diagnosis)
+    frames = extract(inputs, build_params(inputs), result, PROVENANCE)
+    members = frames["Infeasibility/Members"]
+    assert list(members["input sheet"]) == ["Targets", "Sources", "SourceCapacity"]
+    assert list(members["member"]) == [1, 2, 2]
+    summary = frames["Summary/Result"].set_index("item")["value"]
+    assert summary["Why no plan"].startswith("Relax at least one")
+
+    path = tmp_path / "infeasible.xlsx"
+    write_report(frames, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Summary", "Infeasibility"]
+    diag = table_frame(wb, "T_Infeasibility_Diagnosis").set_index("item")["value"]
+    assert diag["What to change"] == diagnosis.suggestion
+    assert table_frame(wb, "T_Infeasibility_Members")["input row"].tolist() == [2, 2, 3]
+
+
+@pytest.mark.parametrize("status", ["time_limit_no_solution", "unbounded", "error"])
+def test_a_report_without_a_plan_still_has_every_sheet(tmp_path, status):
+    inputs = hand_inputs()
+    result = SolveResult(status=status, message="no plan")
+    path = tmp_path / "r.xlsx"
+    build_report(inputs, build_params(inputs), result, path, PROVENANCE)
+    wb = load_workbook(path)
+    for sheet in ("Summary", "Charts", "Purchases", "Deliveries", "Stock", "Coverage"):
+        assert sheet in wb.sheetnames
+    assert "ShadowPrices" in wb.sheetnames and "Binding" in wb.sheetnames
+    assert table_frame(wb, "T_Purchases").iloc[0, 0].startswith("No plan")
+
+
+# ----- the workbook ------------------------------------------------------------------
+def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_path):
+    path = hand_report(tmp_path)
+    wb = load_workbook(path)
+    required = ["Summary", "Charts", "Purchases", "Deliveries", "Stock", "Coverage"]
+    required += ["ShadowPrices", "Binding"]
+    assert [s for s in wb.sheetnames if s in required] == required
+    tables = all_tables(wb)
+    assert set(tables.values()) == set(wb.sheetnames)  # every sheet has a table
+    assert len({n.lower() for n in tables}) == len(tables)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes, ws.title
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+    ws = wb["Purchases"]
+    header_row = int(ws.tables["T_Purchases"].ref.split(":")[0][1:])
+    assert ws.freeze_panes == f"A{header_row + 1}"  # the header stays in view
+    purchases = table_frame(wb, "T_Purchases")
+    assert "cost [USD]" in purchases.columns and "activity [units]" in purchases.columns
+    col = {c.value: c.column for c in ws[header_row]}
+    first = header_row + 1
+    assert ws.cell(first, col["cost [USD]"]).number_format == MONEY
+    assert ws.cell(first, col["activity [units]"]).number_format == QUANTITY
+    assert ws.cell(first, col["capacity used [%]"]).number_format == PERCENT
+    for letter, dim in ws.column_dimensions.items():
+        assert 6 <= dim.width <= 80, letter
+
+    summary = table_frame(wb, "T_Summary_Result").set_index("item")
+    assert summary.loc[OBJECTIVE_LABEL, "value"] == 1665
+    ws = wb["Summary"]
+    objective = next(c for c in ws["B"] if c.value == 1665)
+    assert objective.number_format == MONEY
+
+
+def test_charts_are_native_excel_charts(tmp_path):
+    path = hand_report(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = "".join(z.read(n).decode() for n in charts)
+    # cost parts, deliveries and spend by source type, one stock-vs-target per material
+    assert len(charts) == 4
+    assert xml.count("<lineChart>") == 1 and xml.count("<barChart>") == 3
+    assert "Charts!" in xml or "'Charts'!" in xml  # live references to the data below
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
+    evil = '=HYPERLINK("http://evil.example","click")'
+    path = hand_report(tmp_path, material=evil, source_a="+A", site="@S")
+    wb = load_workbook(path)
+    formulas = [
+        (ws.title, c.coordinate)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert formulas == []
+    stock = table_frame(wb, "T_Stock")
+    assert set(stock["material"]) == {evil}
+    assert set(stock["site"]) == {"@S"}
+    assert "+A" in set(table_frame(wb, "T_Purchases")["source"])
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in z.read(n).decode() for n in sheets)
+
+
+def test_wrapped_lines():
+    assert wrapped_lines("short", 20) == 1
+    assert wrapped_lines("one two three four", 12) == 2  # "one two" / "three four"
+    assert wrapped_lines("x" * 25, 11) == 3
+
+
+# ----- failures to write (exit 73) --------------------------------------------------------
+def _write(path: Path) -> None:
+    inputs = hand_inputs()
+    build_report(inputs, build_params(inputs), hand_result(), path, PROVENANCE)
+
+
+def test_destination_is_a_folder(tmp_path):
+    target = tmp_path / "report.xlsx"
+    target.mkdir()
+    with pytest.raises(ReportWriteError) as err:
+        _write(target)
+    assert err.value.path == target and "folder" in err.value.reason
+    assert sorted(os.listdir(tmp_path)) == ["report.xlsx"]
+    assert os.listdir(target) == []
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(ReportWriteError, match="does not exist"):
+        _write(tmp_path / "nowhere" / "report.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_read_only_folder(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: chmod does not stop writes")
+        with pytest.raises(ReportWriteError) as err:
+            _write(folder / "report.xlsx")
+        assert "permission" in err.value.reason
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_read_only_folder_even_as_root(tmp_path, monkeypatch):
+    """Where chmod cannot stop root, the folder refuses the temporary file instead."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(ReportWriteError, match="permission denied"):
+        _write(tmp_path / "report.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_locked_destination_keeps_the_old_report_and_leaves_no_temporary_file(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"the report of yesterday")
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file", str(dst))
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(ReportWriteError) as err:
+        _write(path)
+    assert "open in Excel" in err.value.reason
+    assert os.listdir(tmp_path) == ["report.xlsx"]
+    assert path.read_bytes() == b"the report of yesterday"
+
+
+def test_failure_while_saving_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from openpyxl.workbook.workbook import Workbook
+
+    def disk_full(self, fh):
+        fh.write(b"PK partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", disk_full)
+    with pytest.raises(ReportWriteError, match="disk is full"):
+        _write(tmp_path / "report.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_overwrite_keeps_permissions_and_replaces_content(tmp_path):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    _write(path)
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert load_workbook(path).sheetnames[0] == "Summary"
+    assert os.listdir(tmp_path) == ["report.xlsx"]
