@@ -159,3 +159,22 @@ def test_template_refuses_to_overwrite(tmp_path: Path):
     assert runner.invoke(app, ["template", str(path)]).exit_code == 73
     assert digest(path) == before
     assert runner.invoke(app, ["template", str(path), "--force"]).exit_code == 0
+
+
+def test_time_limit_without_a_plan_exits_12(tmp_path: Path):
+    """A benchmark instance of size M cannot be solved in 10 ms: the status says so."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    )
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = gen
+    spec.loader.exec_module(gen)
+    path = tmp_path / "m.xlsx"
+    write_workbook(path, gen.generate("M"))
+    code, out = solve_json(str(path), "--time-limit", "0.01", "-o", str(tmp_path / "r.xlsx"))
+    assert code == 12
+    assert out["status"] == "time_limit_no_solution"
+    assert out["objective_usd"] is None and out["parts"] is None
