@@ -178,3 +178,21 @@ def test_time_limit_without_a_plan_exits_12(tmp_path: Path):
     assert code == 12
     assert out["status"] == "time_limit_no_solution"
     assert out["objective_usd"] is None and out["parts"] is None
+
+
+def test_write_lp_names_rows_and_columns_after_the_model(hand_xlsx: Path, tmp_path: Path):
+    lp = tmp_path / "hand.lp"
+    code, out = solve_json(str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--write-lp", str(lp))
+    assert code == 0
+    text = lp.read_text()
+    assert "stock_target(X_2027): +1 Stock(X_L_2027) >= +150" in text
+    assert "source_capacity(B_2027): +1 Buy(B_2027) <= +100" in text
+
+
+@pytest.mark.parametrize("method", ["simplex", "ipm"])
+def test_methods_agree_on_the_hand_case(hand_xlsx: Path, tmp_path: Path, method: str):
+    code, out = solve_json(
+        str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--method", method, "--threads", "1"
+    )
+    assert code == 0
+    assert out["objective_usd"] == pytest.approx(1665.0, rel=1e-7)

@@ -225,7 +225,7 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         if status == "unbounded_or_infeasible":
             status = "infeasible" if highs.getInfo().primal_solution_status != 2 else "unbounded"
     if options.write_lp is not None:
-        highs.writeModel(str(options.write_lp))
+        write_lp(ho, options.write_lp)
 
     result = SolveResult(
         status=status,  # type: ignore[arg-type]
@@ -260,6 +260,23 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         result.message = f"HiGHS stopped with model status: {words}."
     result.timings["extract"] = time.perf_counter() - tick
     return result
+
+
+def _label(name: str, index: Index) -> str:
+    """An LP-file-safe name in Pyomo's symbolic style: Buy(A_2026)."""
+    inner = "_".join(str(i) for i in index)
+    return f"{name}({inner})".replace(" ", "_").replace(":", "_")
+
+
+def write_lp(ho: Handover, path: Path) -> None:
+    """Write the model as HiGHS holds it, rows and columns named after the model."""
+    highs = ho.highs
+    for k, (name, idx) in enumerate(ho.lp.columns.keys):
+        if ho.col_of[k] >= 0:
+            highs.passColName(ho.col_of[k], _label(name, idx))
+    for r, (family, idx) in enumerate(ho.row_keys):
+        highs.passRowName(r, _label(family, idx))
+    highs.writeModel(str(path))
 
 
 def _status(highs: highspy.Highs) -> str:
