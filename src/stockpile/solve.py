@@ -210,6 +210,7 @@ def update_direct(ho: Handover, lp: LP) -> int:
 def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     """Solve what was handed over (again, warm, after changes) and read the answer."""
     highs = ho.highs
+    _thread_scheduler(options.threads)
     for key, value in options.highs_options().items():
         highs.setOptionValue(key, value)
     highs.run()
@@ -260,6 +261,17 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         result.message = f"HiGHS stopped with model status: {words}."
     result.timings["extract"] = time.perf_counter() - tick
     return result
+
+
+_scheduler_threads: list[int | None] = [None]
+
+
+def _thread_scheduler(threads: int | None) -> None:
+    """HiGHS keeps one thread scheduler per process, sized by the first solve; a later
+    solve asking for another thread count must reset it (else HiGHS refuses to run)."""
+    if threads != _scheduler_threads[0]:
+        highspy.Highs.resetGlobalScheduler(True)
+        _scheduler_threads[0] = threads
 
 
 def _label(name: str, index: Index) -> str:
