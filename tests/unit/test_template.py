@@ -199,9 +199,10 @@ def test_schema_matches_the_published_contract() -> None:
 def test_template_has_readme_first_then_the_schema_sheets(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["README", *CONTRACT]
+    # The optional Scenarios sheet (what-if overrides, not model input) comes last.
+    assert visible == ["README", *CONTRACT, "Scenarios"]
     assert wb.sheetnames[0] == "README"
-    assert set(wb.sheetnames) - set(CONTRACT) <= set(INFO_SHEETS)
+    assert set(wb.sheetnames) - set(CONTRACT) <= {*INFO_SHEETS, "Scenarios"}
     for name, (_, headers) in CONTRACT.items():
         assert header(wb[name]) == headers, name
         assert wb[name].freeze_panes == "A2"

@@ -8,7 +8,7 @@ to print that section; README.md carries it between ``<!-- workbook:start -->`` 
 
 from __future__ import annotations
 
-from stockpile.data.schema import SHEETS, Column, Sheet
+from stockpile.data.schema import SCENARIOS, SHEETS, Column, Sheet
 
 _KIND_WORDS = {
     "id": "id (text)",
@@ -55,6 +55,8 @@ def sheet_rows_text(sheet: Sheet) -> str:
     if sheet.settings:
         return "one setting"
     if not sheet.key:
+        if sheet.records != "records":
+            return f"one {sheet.records} (in order)"
         return "one record (repeats allowed)"
     return "one " + " + ".join(sheet.key)
 
@@ -142,14 +144,14 @@ def workbook_markdown() -> str:
         "| sheet | required | one row per | holds |",
         "|---|---|---|---|",
     ]
-    for sheet in SHEETS:
+    for sheet in (*SHEETS, SCENARIOS):
         need = "required" if sheet.required else "optional"
         out.append(
             f"| [{sheet.name}](#{sheet.name.lower()}-{need}) | {need} | "
             f"{_md(sheet_rows_text(sheet))} | {_md(sheet.description)} |"
         )
     out.append("")
-    for sheet in SHEETS:
+    for sheet in (*SHEETS, SCENARIOS):
         out += _sheet_md(sheet)
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -511,6 +511,57 @@ SHEETS: tuple[Sheet, ...] = (
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 
+#: Operations of a Scenarios row (see ``stockpile.scenarios.overrides``).
+SCENARIO_OPS = ("set", "scale", "add", "delete_row", "add_row")
+
+#: Separator of the parts of a two-column key in Scenarios.key ("S1|L1").
+KEY_SEPARATOR = "|"
+
+#: The optional Scenarios sheet: named what-if variants of the data sheets above. It is
+#: part of the workbook (template, docs) but not of ``SHEETS``: the model's ``Inputs``
+#: has no table for it; ``stockpile.scenarios`` reads and applies it.
+SCENARIOS = Sheet(
+    name="Scenarios",
+    attr="scenarios",
+    required=False,
+    key=(),
+    records="override",
+    description="What-if scenarios: named, ordered overrides of the data sheets, applied "
+    "with --scenario NAME (the model never reads this sheet).",
+    columns=(
+        Column("scenario", "text", "Scenario name; its rows apply in sheet order.", required=True),
+        Column(
+            "sheet",
+            "enum",
+            "The sheet the override changes.",
+            required=True,
+            choices=tuple(s.name for s in SHEETS),
+        ),
+        Column(
+            "key",
+            "text",
+            "The row(s): the row's id, or its key columns joined by | (e.g. S1|L1); * for "
+            "every row (also as one part: S1|*); Settings: the setting name.",
+            required=True,
+        ),
+        Column(
+            "column",
+            "text",
+            "The column to change (set, scale, add); blank for delete_row and add_row.",
+            default="",
+        ),
+        Column("op", "enum", "What to do.", required=True, choices=SCENARIO_OPS),
+        Column(
+            "value",
+            "text",
+            "set: the new value; scale: the factor; add: the amount; add_row: the other "
+            "columns as col=val; col=val; delete_row: blank.",
+            default="",
+        ),
+        Column("note", "text", "Free text (not read).", default=""),
+    ),
+)
+
 #: Sheets of our own that the reader skips silently (template help, bundled references).
 INFO_SHEETS = ("README", "References", "Lists")
 

@@ -13,7 +13,7 @@ import math
 import os
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from stockpile.data.docs import column_note, sheet_rows_text
 from stockpile.data.inputs import Inputs
-from stockpile.data.schema import INFO_SHEETS, SHEETS, START_YEAR, Column, Sheet
+from stockpile.data.schema import INFO_SHEETS, SCENARIOS, SHEETS, START_YEAR, Column, Sheet
 
 #: Dropdowns, number formats and the id ranges behind defined names reach at least
 #: this row; further when the data is longer.
@@ -62,6 +62,7 @@ def write_workbook(
     inputs: Inputs | None = None,
     *,
     references: Sequence[dict[str, Any]] | None = None,
+    scenarios: Sequence[Mapping[str, Any]] | None = None,
     force: bool = False,
 ) -> None:
     """Write an input workbook to ``path`` (.xlsx).
@@ -69,10 +70,28 @@ def write_workbook(
     ``inputs=None`` writes the empty template; otherwise every record of ``inputs``
     is written, one row each, in the order held. ``references`` adds a References
     sheet, one row per dict, columns from the dict keys in order of first appearance.
+    ``scenarios`` fills the Scenarios sheet (one dict per row, keyed by its columns).
     The file is written to a temporary file in the same folder and renamed into
     place, so a failure never leaves a half-written workbook. An existing file is
     only replaced with ``force=True`` (``FileExistsError`` otherwise).
     """
+    _save(build_workbook(inputs, references=references, scenarios=scenarios), path, force)
+
+
+def write_scenario_workbook(
+    path: str | os.PathLike[str], scenarios: Sequence[Mapping[str, Any]], *, force: bool = False
+) -> None:
+    """Write a scenario workbook (for ``--scenarios FILE``): only a Scenarios sheet, one
+    dict per row keyed by its columns; atomic and overwrite-safe like ``write_workbook``."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SCENARIOS.name
+    rows = _scenario_rows(scenarios)
+    _write_table_sheet(ws, SCENARIOS, rows, max(LAST_ROW, len(rows) + 1))
+    _save(wb, path, force)
+
+
+def _save(wb: Workbook, path: str | os.PathLike[str], force: bool) -> None:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"{path}: an input workbook must be an .xlsx file")
@@ -80,7 +99,6 @@ def write_workbook(
         raise FileExistsError(f"{path} already exists; pass force=True to replace it")
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder")
-    wb = build_workbook(inputs, references=references)
     # Named by hand rather than with mkstemp so the file gets the usual permissions.
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
@@ -91,10 +109,14 @@ def write_workbook(
 
 
 def build_workbook(
-    inputs: Inputs | None = None, *, references: Sequence[dict[str, Any]] | None = None
+    inputs: Inputs | None = None,
+    *,
+    references: Sequence[dict[str, Any]] | None = None,
+    scenarios: Sequence[Mapping[str, Any]] | None = None,
 ) -> Workbook:
     """The workbook ``write_workbook`` saves, in memory."""
     rows = {sheet.name: _sheet_rows(sheet, inputs) for sheet in SHEETS}
+    rows[SCENARIOS.name] = _scenario_rows(scenarios or ())
     last_row = max(LAST_ROW, *(len(r) + 1 for r in rows.values()))
     wb = Workbook()
     readme = wb.active
@@ -106,6 +128,7 @@ def build_workbook(
             _write_settings(ws, sheet, rows[sheet.name])
         else:
             _write_table_sheet(ws, sheet, rows[sheet.name], last_row)
+    _write_table_sheet(wb.create_sheet(SCENARIOS.name), SCENARIOS, rows[SCENARIOS.name], last_row)
     if references:
         _write_references(wb.create_sheet(REFERENCES_SHEET), references)
     _add_lists(wb, last_row)
@@ -200,6 +223,10 @@ def _sheet_rows(sheet: Sheet, inputs: Inputs | None) -> list[list[Any]]:
     if inputs is None:
         return []
     return [[getattr(rec, c.name) for c in sheet.columns] for rec in inputs.table(sheet.name)]
+
+
+def _scenario_rows(scenarios: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    return [[row.get(c.name) for c in SCENARIOS.columns] for row in scenarios]
 
 
 def _template_default(col: Column) -> Any:
@@ -509,7 +536,7 @@ def _write_readme(ws: Worksheet) -> None:
     for j, title in enumerate(("sheet", "required", "one row per", "what it holds"), start=1):
         _header(ws.cell(row, j), title, True)
     row += 1
-    for sheet in SHEETS:
+    for sheet in (*SHEETS, SCENARIOS):
         values = (
             sheet.name,
             "required" if sheet.required else "optional",
