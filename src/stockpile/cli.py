@@ -27,6 +27,7 @@ class Exit(IntEnum):
     TIME_LIMIT_NO_PLAN = 12
     SOLVER_ERROR = 70
     INVALID_INPUT = 65
+    CLUSTER_UNAVAILABLE = 69  # compare --dask: the scheduler cannot be reached
     CANNOT_WRITE = 73
 
 
@@ -179,6 +180,17 @@ def solve(
         Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="Solve this what-if scenario (from --scenarios FILE, the input's Scenarios "
+            "sheet, or a bundled one).",
+        ),
+    ] = None,
+    scenarios_file: Annotated[
+        Path | None, typer.Option("--scenarios", help="Workbook with a Scenarios sheet.")
+    ] = None,
 ) -> None:
     """Solve a workbook (or the bundled dataset) and write the Excel report."""
     from stockpile.pipeline import bundled_workbook, run
@@ -207,6 +219,14 @@ def solve(
         "build and solve": "Building the model and solving with HiGHS...",
         "report": "Writing the report...",
     }
+    if scenario is not None or scenarios_file is not None:
+        from functools import partial
+
+        from stockpile.scenarios.commands import run_scenario
+
+        if scenario is None:
+            raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
+        run = partial(run_scenario, scenario=scenario, scenarios_file=scenarios_file)
     try:
         with status_ctx as status, _stdout_to_stderr():
             outcome = run(
@@ -249,6 +269,154 @@ def solve(
     else:
         _print_summary(outcome)
     raise typer.Exit(STATUS_EXIT[result.status])
+
+
+@app.command()
+def compare(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="Input workbook; omit it to use the bundled default dataset."),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="A scenario to compare with the base (repeat the option for several).",
+        ),
+    ] = None,
+    scenarios_file: Annotated[
+        Path | None, typer.Option("--scenarios", help="Workbook with a Scenarios sheet.")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Comparison workbook to write.")
+    ] = Path("compare.xlsx"),
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Run the solves on this Dask scheduler (tcp://host:8786)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with the results on stdout.")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit per solve [s].")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Solve the base and each scenario and write a comparison workbook (exit 0 when
+    written, even if some scenarios have no plan)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from stockpile.reports.excel import ReportWriteError
+    from stockpile.scenarios import commands
+    from stockpile.scenarios.runner import ScaleOutError, default_workers
+    from stockpile.solve import SolveOptions
+
+    if not scenario:
+        raise typer.BadParameter("name at least one scenario", param_hint="--scenario")
+    if input is not None and output.resolve() == input.resolve():
+        err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
+        raise typer.Exit(Exit.CANNOT_WRITE)
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
+    )
+    bar = progress.add_task("Reading and applying the scenarios", total=None)
+
+    def started(n: int) -> None:
+        progress.update(bar, total=n, description="Solving")
+
+    def done(o: Any) -> None:
+        progress.update(bar, advance=1, description=f"Solved {o.name}: {o.status}")
+
+    try:
+        with progress, _stdout_to_stderr():
+            outcome = commands.compare(
+                input,
+                scenario,
+                output,
+                SolveOptions(time_limit=time_limit),
+                scenarios_file=scenarios_file,
+                workers=workers or default_workers(),
+                dask=dask,
+                on_start=started,
+                on_done=done,
+            )
+    except InputError as exc:
+        _print_problems(
+            exc.problems,
+            as_json,
+            extra=_null_result("invalid_input", str(exc)) if as_json else None,
+        )
+        if not as_json:
+            n = sum(p.severity == "error" for p in exc.problems)
+            err.print(f"[red]{n} error(s)[/]; nothing was solved.")
+        raise typer.Exit(Exit.INVALID_INPUT) from None
+    except ReportWriteError as exc:
+        err.print(
+            f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
+            "Close it in Excel or choose another -o."
+        )
+        _fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except ScaleOutError as exc:
+        err.print(f"[red]{exc}[/]")
+        _fail_json(as_json, "cluster_unavailable", str(exc))
+        raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
+
+    base = outcome.outcomes[0]
+    if as_json:
+        payload = {
+            "output": str(outcome.path),
+            "input": outcome.provenance.get("input_file"),
+            "input_sha256": outcome.provenance.get("input_sha256"),
+            "base": base.to_json(),
+            "scenarios": [
+                {
+                    **o.to_json(),
+                    "delta_objective_usd": (
+                        o.objective_usd - base.objective_usd
+                        if o.has_plan and base.has_plan
+                        else None
+                    ),
+                }
+                for o in outcome.outcomes[1:]
+            ],
+            "warnings": [p.to_dict() for p in outcome.warnings],
+        }
+        typer.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        _print_comparison(outcome)
+
+
+def _print_comparison(outcome: Any) -> None:
+    from rich.table import Table
+
+    out = Console(highlight=False)
+    base = outcome.outcomes[0]
+    table = Table(title="Scenarios against the base (discounted USD)", title_justify="left")
+    for name, justify in (("scenario", "left"), ("status", "left"), ("objective", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("vs base", justify="right")
+    for o in outcome.outcomes:
+        objective = f"{o.objective_usd:,.0f}" if o.has_plan else "-"
+        delta = (
+            f"{o.objective_usd - base.objective_usd:+,.0f}"
+            if o is not base and o.has_plan and base.has_plan
+            else ""
+        )
+        table.add_row(o.name, o.status, objective, delta)
+    out.print(table)
+    out.print(f"Comparison: {outcome.path}")
 
 
 def _null_result(status: str, message: str) -> dict[str, Any]:

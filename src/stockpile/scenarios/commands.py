@@ -1,0 +1,223 @@
+"""What ``stockpile solve --scenario`` and ``stockpile compare`` do, without the CLI.
+
+Scenario names are looked up in a ``--scenarios FILE`` workbook first, then in the
+input workbook's own Scenarios sheet, then among the bundled scenarios; the first place
+that defines a name wins (``find_scenarios`` reports where each came from).
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from stockpile.data.inputs import Inputs
+from stockpile.data.problems import InputError, Problem
+from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
+from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
+from stockpile.solve import SolveOptions
+
+
+def find_scenarios(
+    names: Sequence[str], input_path: Path | None, scenarios_file: Path | None
+) -> list[Scenario]:
+    """The scenarios called ``names``, in that order; ``InputError`` for an unknown name
+    or a Scenarios sheet that cannot be read."""
+    from stockpile.scenarios.bundled import bundled_scenarios
+
+    places: list[tuple[str, dict[str, Scenario]]] = []
+    if scenarios_file is not None:
+        places.append((str(scenarios_file), read_scenarios(scenarios_file, required=True)))
+    if input_path is not None:
+        places.append((input_path.name, read_scenarios(input_path)))
+    places.append(("bundled", bundled_scenarios()))
+    found, problems = [], []
+    for name in names:
+        hit = next((defined[name] for _, defined in places if name in defined), None)
+        if name == BASE:
+            problems.append(
+                Problem(
+                    f"'{BASE}' is the unchanged input, always solved first; it cannot be a "
+                    "scenario name",
+                    "Rename the scenario.",
+                    sheet=SHEET,
+                    value=name,
+                )
+            )
+        elif hit is None:
+            known = "; ".join(
+                f"{where}: {', '.join(defined) or '(none)'}" for where, defined in places
+            )
+            problems.append(
+                Problem(
+                    f"no scenario named '{name}'",
+                    f"Use a scenario defined in a Scenarios sheet or bundled ({known}). "
+                    "Names are case-sensitive.",
+                    sheet=SHEET,
+                    value=name,
+                )
+            )
+        else:
+            found.append(hit)
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def load_base(input_path: Path | None) -> tuple[Inputs, list[Problem], dict[str, Any]]:
+    """The base inputs, their warnings and what the provenance says about them.
+
+    No input: the bundled default workbook, or the dataset built in code when that
+    workbook is not installed.
+    """
+    from stockpile.pipeline import bundled_workbook, load, sha256
+
+    path = input_path if input_path is not None else bundled_workbook()
+    if input_path is None and not path.exists():
+        from stockpile.data.default_dataset import default_inputs
+
+        return default_inputs(), [], {"input_file": "bundled default dataset (built in code)"}
+    if not path.exists():
+        raise InputError([Problem(f"file not found: {path}", "Check the path and the file name.")])
+    inputs, warnings = load(path)
+    name = path.name if input_path is not None else f"{path.name} (bundled default dataset)"
+    return inputs, warnings, {"input_file": name, "input_sha256": sha256(path)}
+
+
+def run_scenario(
+    input_path: Path,
+    report_path: Path | None,
+    options: SolveOptions,
+    on_phase: Any = lambda _: None,
+    display_name: str | None = None,
+    *,
+    scenario: str,
+    scenarios_file: Path | None = None,
+) -> Any:
+    """``pipeline.run`` for one scenario: read the input, apply the scenario, solve it
+    (with a ``pipeline.Resolver``) and write the same report. Returns a ``pipeline.Run``."""
+    from stockpile.pipeline import Resolver, Run, highs_version, package_version, sha256
+
+    started = datetime.now(UTC)
+    tick = time.perf_counter()
+    on_phase("read")
+    digest = sha256(input_path)
+    base, warnings = _load(input_path)
+    (found,) = find_scenarios([scenario], input_path, scenarios_file)
+    inputs = apply_scenario(base, found)
+    read_s = time.perf_counter() - tick
+
+    on_phase("build and solve")
+    params, result = Resolver(options).solve(inputs)
+    result.timings = {"read": read_s, **result.timings}
+    outcome = Run(input_path, inputs, params, result, warnings)
+    outcome.provenance = {
+        "input_file": display_name or input_path.name,
+        "input_sha256": digest,
+        "scenario": found.name,
+        "scenario_defined_in": found.origin,
+        "scenario_overrides": len(found.overrides),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "package": f"stockpile-optimizer {package_version()}",
+        "python": platform.python_version(),
+        "pyomo": version("pyomo"),
+        "highs": highs_version(),
+        "solver_options": result.solver.get("options", {}),
+    }
+    if report_path is not None:
+        on_phase("report")
+        from stockpile.reports import build_report
+
+        tick = time.perf_counter()
+        outcome.provenance["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
+        build_report(inputs, params, result, report_path, outcome.provenance)
+        result.timings["report"] = time.perf_counter() - tick
+        outcome.report_path = report_path
+    outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
+    return outcome
+
+
+def _load(path: Path) -> tuple[Inputs, list[Problem]]:
+    from stockpile.pipeline import load
+
+    return load(path)
+
+
+@dataclass
+class Comparison:
+    """What ``stockpile compare`` produced."""
+
+    outcomes: list[Outcome]
+    scenarios: list[Scenario]
+    warnings: list[Problem]
+    provenance: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def prepare(
+    input_path: Path | None, names: Sequence[str], scenarios_file: Path | None
+) -> tuple[list[tuple[str, Inputs]], list[Scenario], list[Problem], dict[str, Any]]:
+    """Read the base, find and apply every scenario: ``InputError`` lists every bad
+    override of every scenario at once; nothing is solved before all are valid."""
+    base, warnings, facts = load_base(input_path)
+    scenarios = find_scenarios(list(dict.fromkeys(names)), input_path, scenarios_file)
+    tasks: list[tuple[str, Inputs]] = [(BASE, base)]
+    problems: list[Problem] = []
+    for s in scenarios:
+        try:
+            tasks.append((s.name, apply_scenario(base, s)))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return tasks, scenarios, warnings, facts
+
+
+def compare(
+    input_path: Path | None,
+    names: Sequence[str],
+    output: Path,
+    options: SolveOptions,
+    *,
+    scenarios_file: Path | None = None,
+    workers: int = 1,
+    dask: Any = None,
+    on_start: Any = lambda _n: None,
+    on_done: OnDone | None = None,
+) -> Comparison:
+    """Solve the base and every scenario and write the comparison workbook.
+
+    Raises ``InputError`` (bad input or override: nothing solved), ``ReportWriteError``
+    (checked before solving too, so a bad ``output`` fails fast) and
+    ``runner.ScaleOutError`` (Dask unreachable).
+    """
+    from stockpile.pipeline import highs_version, package_version
+    from stockpile.reports import excel
+    from stockpile.scenarios.compare import write_comparison
+
+    started = datetime.now(UTC)
+    tick = time.perf_counter()
+    tasks, scenarios, warnings, facts = prepare(input_path, names, scenarios_file)
+    excel._check_destination(output)
+    on_start(len(tasks))
+    outcomes = run_scenarios(tasks, options, workers=workers, dask=dask, on_done=on_done)
+    provenance: dict[str, Any] = {
+        **facts,
+        "scenarios": ", ".join(f"{s.name} ({s.origin or 'code'})" for s in scenarios),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "wall_time_s": round(time.perf_counter() - tick, 3),
+        "run_on": f"Dask cluster {dask}" if dask is not None else f"{workers} worker process(es)",
+        "package": f"stockpile-optimizer {package_version()}",
+        "python": platform.python_version(),
+        "pyomo": version("pyomo"),
+        "highs": highs_version(),
+        "solver_options": options.highs_options(),
+    }
+    write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance)
+    return Comparison(outcomes, scenarios, warnings, provenance, output)

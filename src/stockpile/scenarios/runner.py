@@ -1,0 +1,366 @@
+"""Solve a base and its scenarios: serially, in worker processes, or on a Dask cluster.
+
+Every solve goes through ``pipeline.Resolver``; each process (this one, a pool worker,
+a Dask worker) keeps one Resolver per solver options for all the scenarios it gets,
+so that its warm re-solves are reused. A scenario that fails (an exception) or has no
+plan is an ``Outcome`` with its status and message, never a missing entry: the others
+always finish.
+
+What travels between processes is plain data: the inputs as dicts (``to_plain``; the
+record classes of ``Inputs`` are made at run time and do not pickle) and the result as
+an ``Outcome`` (a small summary of the solve: status, objective and parts, stock per
+material and year, deliveries per material and source, unmet need, diagnosis).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from stockpile.data.inputs import Inputs, Settings
+from stockpile.data.schema import SHEETS
+from stockpile.solve import SolveOptions
+
+#: Status of a scenario whose solve raised an exception (not a solver status).
+FAILED = "failed"
+#: Name of the unmodified input in a comparison.
+BASE = "base"
+#: How long ``--dask`` waits for the scheduler before giving up.
+DASK_CONNECT_TIMEOUT = "20s"
+
+
+@dataclass
+class Outcome:
+    """What one solve of a comparison produced, as plain (picklable) data."""
+
+    name: str
+    status: str
+    message: str = ""
+    objective_usd: float | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+    #: (material, year) -> total stock at the end of the year [t]
+    stock_t: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: (material, source) -> tonnes delivered into storage over the horizon
+    deliveries_t: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: source -> (source type, country, bloc)
+    sources: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: material -> unmet disruption need, summed over disruptions [t]
+    unmet_t: dict[str, float] = field(default_factory=dict)
+    materials: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    diagnosis: str = ""
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    warm: bool = False  # re-solved warm in the worker's HiGHS model
+    log: str = ""
+    worker: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "time_limit_feasible")
+
+    def final_stock_t(self) -> dict[str, float]:
+        """Stock of each material at the end of the last year [t]."""
+        if not self.years:
+            return {}
+        end = self.years[-1]
+        return {m: self.stock_t.get((m, end), 0.0) for m in self.materials}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "message": self.message,
+            "objective_usd": self.objective_usd,
+            "parts": dict(self.parts) if self.parts else None,
+            "final_stock_t": self.final_stock_t() if self.has_plan else None,
+            "diagnosis": self.diagnosis or None,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+# --- plain data across processes ----------------------------------------------------------
+
+
+def to_plain(inputs: Inputs) -> dict[str, Any]:
+    """``inputs`` as builtin types only (picklable everywhere); ``from_plain`` inverts it."""
+    out: dict[str, Any] = {"settings": inputs.settings.model_dump()}
+    for sheet in SHEETS:
+        if not sheet.settings:
+            out[sheet.attr] = [r.model_dump() for r in inputs.table(sheet.name)]
+    return out
+
+
+def from_plain(plain: dict[str, Any]) -> Inputs:
+    tables = dict(plain)
+    settings = Settings(**tables.pop("settings"))
+    return Inputs.build(settings, **tables)
+
+
+# --- one solve --------------------------------------------------------------------------------
+
+#: Statuses a warm re-solve is trusted with; any other is checked by a cold solve.
+_TRUSTED = ("optimal", "infeasible", "unbounded")
+
+
+class Solver:
+    """One process's ``pipeline.Resolver`` for one set of options, used for all of its
+    scenarios, with a safety net: a warm re-solve that ends without a trusted answer
+    (a solver error or a time limit) is solved again from scratch by a fresh Resolver,
+    which also replaces the old one (its HiGHS model and clock start anew)."""
+
+    def __init__(self, options: SolveOptions):
+        self.options = options
+        self.resolver = self._new()
+        self.cold_retries = 0
+
+    def _new(self) -> Any:
+        from stockpile.pipeline import Resolver
+
+        return Resolver(self.options)
+
+    def solve(self, inputs: Inputs) -> tuple[Any, Any]:
+        params, result = self.resolver.solve(inputs)
+        if result.solver.get("warm_start") and result.status not in _TRUSTED:
+            first = f"{result.status} ({result.message})"
+            self.resolver = self._new()
+            self.cold_retries += 1
+            params, result = self.resolver.solve(inputs)
+            result.log = (
+                f"The warm re-solve ended {first}; solved again from scratch. " + result.log
+            ).strip()
+        return params, result
+
+
+_SOLVERS: dict[str, Solver] = {}
+# Pyomo model building is not thread-safe: a Dask worker with several threads solves
+# one scenario at a time (run workers with one thread each to use every core).
+_LOCK = threading.Lock()
+
+
+def _solver(options: SolveOptions) -> Solver:
+    """This process's Solver for ``options`` (made once, reused for every scenario)."""
+    key = repr(options)
+    if key not in _SOLVERS:
+        _SOLVERS[key] = Solver(options)
+    return _SOLVERS[key]
+
+
+def solve_one(name: str, inputs: Inputs, solver: Solver) -> Outcome:
+    """Solve one variant; an exception becomes a 'failed' Outcome."""
+    tick = time.perf_counter()
+    try:
+        params, result = solver.solve(inputs)
+        out = summarize(name, params, result)
+    except Exception as exc:
+        out = failed(name, exc)
+    out.seconds = time.perf_counter() - tick
+    out.worker = f"{os.getpid()}"
+    return out
+
+
+def solve_task(task: tuple[str, dict[str, Any], SolveOptions]) -> Outcome:
+    """The unit of work sent to a pool or Dask worker: (name, plain inputs, options)."""
+    name, plain, options = task
+    with _LOCK, _stdout_to_stderr():
+        try:
+            inputs = from_plain(plain)
+        except Exception as exc:
+            return failed(name, exc)
+        return solve_one(name, inputs, _solver(options))
+
+
+def failed(name: str, exc: BaseException) -> Outcome:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" (at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno})" if where else ""
+    return Outcome(name, FAILED, message=f"{type(exc).__name__}: {exc}{at}")
+
+
+def summarize(name: str, params: Any, result: Any) -> Outcome:
+    """The comparison's view of one solve: plain numbers, no Pyomo objects."""
+    from stockpile.diagnose import STRUCTURAL
+
+    out = Outcome(
+        name,
+        result.status,
+        message=result.message,
+        objective_usd=result.objective_usd,
+        parts=dict(result.parts),
+        materials=tuple(params.MATERIALS),
+        years=tuple(params.YEARS),
+        timings=dict(result.timings),
+        warm=bool(result.solver.get("warm_start")),
+        log=result.log,
+    )
+    out.sources = {
+        s: (
+            params.source_type[s],
+            params.source_country[s],
+            params.bloc_of_country[params.source_country[s]],
+        )
+        for s in params.SOURCES
+    }
+    if result.has_plan:
+        for (m, _l, t), v in result.values.get("Stock", {}).items():
+            out.stock_t[m, t] = out.stock_t.get((m, t), 0.0) + v
+        for (s, m, _l, _t), v in result.values.get("Ship", {}).items():
+            out.deliveries_t[m, s] = out.deliveries_t.get((m, s), 0.0) + v
+        for (_d, m), v in result.values.get("Unmet", {}).items():
+            out.unmet_t[m] = out.unmet_t.get(m, 0.0) + v
+    if result.diagnosis is not None:
+        lines = []
+        for member in result.diagnosis.members:
+            if member.family in STRUCTURAL or member.family.startswith("bound:"):
+                continue
+            rows = "; ".join(f"{s} row {r}: {w}" for s, r, w in member.sources)
+            lines.append(member.text + (f" ({rows})" if rows else ""))
+        if result.diagnosis.suggestion:
+            lines.append(result.diagnosis.suggestion)
+        out.diagnosis = "\n".join(lines)
+    return out
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """In a worker, send native prints on fd 1 (a solver banner) to stderr, so that a
+    ``--json`` stdout stays clean."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+# --- many solves ---------------------------------------------------------------------------
+
+OnDone = Callable[[Outcome], None]
+
+
+class ScaleOutError(Exception):
+    """The Dask cluster could not be reached or used."""
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run_scenarios(
+    tasks: Sequence[tuple[str, Inputs]],
+    options: SolveOptions | None = None,
+    *,
+    workers: int = 1,
+    dask: Any = None,
+    on_done: OnDone | None = None,
+) -> list[Outcome]:
+    """Solve every (name, inputs) and return the outcomes in task order.
+
+    ``workers`` <= 1 solves here, one Resolver for all; more runs that many worker
+    processes ('forkserver', else 'spawn'). ``dask`` (a scheduler address or a
+    ``distributed.Client``) sends the solves to a Dask cluster instead. ``on_done`` is
+    called in this process as each outcome arrives (progress display).
+    """
+    options = options or SolveOptions()
+    on_done = on_done or (lambda _o: None)
+    if dask is not None:
+        return _run_dask(tasks, options, dask, on_done)
+    if workers <= 1 or len(tasks) <= 1:
+        return _run_serial(tasks, options, on_done)
+    return _run_pool(tasks, options, min(workers, len(tasks)), on_done)
+
+
+def _run_serial(
+    tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, on_done: OnDone
+) -> list[Outcome]:
+    solver = Solver(options)
+    outcomes = []
+    for name, inputs in tasks:
+        out = solve_one(name, inputs, solver)
+        on_done(out)
+        outcomes.append(out)
+    return outcomes
+
+
+def _context() -> Any:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has already imported Pyomo and the model.
+        ctx.set_forkserver_preload(["stockpile.scenarios.runner", "stockpile.pipeline"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _run_pool(
+    tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, workers: int, on_done: OnDone
+) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(tasks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {
+            pool.submit(solve_task, (name, to_plain(inputs), options)): i
+            for i, (name, inputs) in enumerate(tasks)
+        }
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                out = fut.result()
+            except Exception as exc:  # a worker died (BrokenProcessPool) or did not pickle
+                out = failed(tasks[i][0], exc)
+            outcomes[i] = out
+            on_done(out)
+    return [o for o in outcomes if o is not None]
+
+
+def _run_dask(
+    tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, dask: Any, on_done: OnDone
+) -> list[Outcome]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise ScaleOutError(
+            "--dask needs the 'distributed' package: pip install 'stockpile-optimizer[dask]'"
+        ) from exc
+    own = not isinstance(dask, Client)
+    try:
+        client = Client(dask, timeout=DASK_CONNECT_TIMEOUT) if own else dask
+    except Exception as exc:  # OSError, TimeoutError, ValueError for a bad address
+        raise ScaleOutError(f"cannot reach the Dask scheduler at {dask}: {exc}") from exc
+    outcomes: list[Outcome | None] = [None] * len(tasks)
+    try:
+        futures = [
+            client.submit(solve_task, (name, to_plain(inputs), options), pure=False)
+            for name, inputs in tasks
+        ]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            i = index[fut.key]
+            try:
+                out = fut.result()
+            except Exception as exc:  # a worker died or the task could not run
+                out = failed(tasks[i][0], exc)
+            outcomes[i] = out
+            on_done(out)
+    finally:
+        if own:
+            client.close()
+    return [o for o in outcomes if o is not None]
