@@ -182,7 +182,7 @@ def test_time_limit_without_a_plan_exits_12(tmp_path: Path):
 
 def test_write_lp_names_rows_and_columns_after_the_model(hand_xlsx: Path, tmp_path: Path):
     lp = tmp_path / "hand.lp"
-    code, out = solve_json(str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--write-lp", str(lp))
+    code, _ = solve_json(str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--write-lp", str(lp))
     assert code == 0
     text = lp.read_text()
     assert "stock_target(X_2027): +1 Stock(X_L_2027) >= +150" in text
