@@ -53,7 +53,7 @@ class SolveOptions:
     write_lp: Path | None = None
     presolve: bool = True
     interface: Interface = "direct"
-    iis_time_limit: float = 10.0  # seconds for HiGHS's IIS before the elastic fallback
+    iis_time_limit: float = 3.0  # seconds for HiGHS's IIS before the elastic fallback
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
@@ -377,7 +377,7 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     )
 
 
-def _diagnose(ho: Handover, iis_time_limit: float = 10.0) -> Diagnosis:
+def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
     """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
     highs = ho.highs
     highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
