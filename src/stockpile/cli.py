@@ -267,6 +267,7 @@ def solve(
     if as_json:
         typer.echo(json.dumps(_result_json(outcome), indent=2, default=str))
     else:
+        _print_problems(outcome.warnings, as_json=False)
         _print_summary(outcome)
     raise typer.Exit(STATUS_EXIT[result.status])
 
