@@ -27,6 +27,7 @@ from stockpile.solve import (
     same_structure,
     solve_handover,
     solve_model,
+    solve_warm,
     update_direct,
 )
 
@@ -174,8 +175,11 @@ class Resolver:
             tick = time.perf_counter()
             self._handover = handover_direct(lp)
         handover = time.perf_counter() - tick
-        result = solve_handover(self._handover, self.options)
+        if warm:
+            result = solve_warm(self._handover, self.options)
+        else:
+            result = solve_handover(self._handover, self.options)
+            result.solver["warm_start"] = False
         result.timings = {"build": build, "handover": handover, **result.timings}
-        result.solver["warm_start"] = warm
-        self.last_was_warm = warm
+        self.last_was_warm = bool(result.solver["warm_start"])
         return params, result

@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,7 +84,10 @@ class Handover:
     lp: LP
     row_keys: list[tuple[str, Index]]  # HiGHS row -> (family, index)
     col_of: list[int]  # LP column -> HiGHS column
+    #: HiGHS row r = row_scale[r] * LP row (powers of two: exact); duals are unscaled
+    row_scale: list[float] = field(default_factory=list)
     pyomo_solver: Any = None  # keeps the persistent Pyomo interface alive
+    cold_seconds: float | None = None  # HiGHS time of the first (cold) solve
 
 
 def _new_highs() -> highspy.Highs:
@@ -122,16 +125,19 @@ def handover_direct(lp: LP) -> Handover:
     value: list[float] = []
     lower: list[float] = []
     upper: list[float] = []
+    scales: list[float] = []
     for family, rows in lp.families.items():
         for key, row in rows.items():
             row_keys.append((family, key))
+            f = _row_scale(row.coefs)
+            scales.append(f)
             for c, a in zip(row.cols, row.coefs, strict=True):
                 if a != 0.0:
                     index.append(c)
-                    value.append(a)
+                    value.append(a * f)
             starts.append(len(index))
-            lower.append(-INF if row.lower is None else row.lower)
-            upper.append(INF if row.upper is None else row.upper)
+            lower.append(-INF if row.lower is None else row.lower * f)
+            upper.append(INF if row.upper is None else row.upper * f)
     n = len(lp.columns)
     model = highspy.HighsLp()
     model.num_col_ = n
@@ -150,7 +156,21 @@ def handover_direct(lp: LP) -> Handover:
     model.a_matrix_.value_ = np.asarray(value, dtype=float)
     highs = _new_highs()
     highs.passModel(model)
-    return Handover(highs, lp, row_keys, list(range(n)))
+    return Handover(highs, lp, row_keys, list(range(n)), scales)
+
+
+def _row_scale(coefs: list[float]) -> float:
+    """A power of two that brings a row's largest coefficient near 1 (rows whose
+    coefficients are all within 16 are left alone).
+
+    Budget rows carry prices (up to millions of USD per tonne) and limits of ~1e9 USD
+    beside rows in tonnes; expressed as they are, HiGHS can fail to prove such a model
+    feasible or infeasible. Powers of two scale without rounding error.
+    """
+    biggest = max((abs(a) for a in coefs), default=0.0)
+    if biggest <= 16:
+        return 1.0
+    return 2.0 ** -round(math.log2(biggest))
 
 
 def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
@@ -172,7 +192,7 @@ def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
     col_of = []
     for name, idx in lp.columns.keys:
         col_of.append(var_map.get(id(getattr(model, name)[idx]), -1))
-    return Handover(highs, lp, row_keys, col_of, pyomo_solver=opt)
+    return Handover(highs, lp, row_keys, col_of, [1.0] * len(row_keys), pyomo_solver=opt)
 
 
 def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
@@ -184,6 +204,29 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -
     result = solve_handover(ho, options)
     result.timings = {"handover": handover, **result.timings}
     return result
+
+
+def solve_warm(ho: Handover, options: SolveOptions) -> SolveResult:
+    """Re-solve after ``update_direct`` from the previous basis.
+
+    Without presolve, a warm dual simplex can wander on a variant far from the last
+    one (HiGHS then stops with an error or runs long). The warm attempt therefore gets
+    a few times the cold solve's time; if it ends without a proven answer, the basis
+    is dropped and the variant is solved cold, with the full options.
+    """
+    budget = max(1.0, 5 * (ho.cold_seconds or 0.0))
+    if options.time_limit is not None:
+        budget = min(budget, options.time_limit)
+    warm = solve_handover(ho, replace(options, time_limit=budget))
+    if warm.status in ("optimal", "infeasible", "unbounded"):
+        warm.solver["warm_start"] = True
+        return warm
+    ho.highs.clearSolver()
+    cold = solve_handover(ho, options)
+    cold.timings["solve"] += warm.timings["solve"]
+    cold.solver["warm_start"] = False
+    cold.log = f"warm re-solve ended {warm.status}; solved again cold. {cold.log}".strip()
+    return cold
 
 
 def same_structure(a: LP, b: LP) -> bool:
@@ -209,14 +252,15 @@ def update_direct(ho: Handover, lp: LP) -> int:
         old_rows = old.families[family]
         for key, row in rows.items():
             was = old_rows[key]
+            f = ho.row_scale[r]
             if row.coefs != was.coefs:
                 for c, a, b in zip(row.cols, row.coefs, was.coefs, strict=True):
                     if a != b:
-                        highs.changeCoeff(r, c, a)
+                        highs.changeCoeff(r, c, a * f)
                         changed += 1
             if row.lower != was.lower or row.upper != was.upper:
-                lo = -INF if row.lower is None else row.lower
-                up = INF if row.upper is None else row.upper
+                lo = -INF if row.lower is None else row.lower * f
+                up = INF if row.upper is None else row.upper * f
                 highs.changeRowBounds(r, lo, up)
                 changed += 1
             r += 1
@@ -238,6 +282,10 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     _thread_scheduler(options.threads)
     for key, value in options.highs_options().items():
         highs.setOptionValue(key, value)
+    # HiGHS's clock runs over the life of the model: a limit counts from now.
+    clock = highs.getRunTime()
+    if options.time_limit is not None:
+        highs.setOptionValue("time_limit", clock + float(options.time_limit))
     highs.run()
     status = _status(highs)
     log = ""
@@ -263,7 +311,9 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         },
         log=log,
     )
-    result.timings = {"solve": highs.getRunTime()}
+    result.timings = {"solve": highs.getRunTime() - clock}
+    if ho.cold_seconds is None:
+        ho.cold_seconds = result.timings["solve"]
     result.counts = {"variables": highs.getNumCol(), "constraints": highs.getNumRow()}
 
     tick = time.perf_counter()
@@ -353,11 +403,12 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
     for r, (family, key) in enumerate(ho.row_keys):
         row = lp.families[family][key]
+        f = ho.row_scale[r]
         rows[family][key] = RowValue(
-            body=row_value[r],
+            body=row_value[r] / f,
             lower=row.lower,
             upper=row.upper,
-            dual=row_dual[r] if row_dual is not None else None,
+            dual=row_dual[r] * f if row_dual is not None else None,
         )
     result.rows = rows
 
@@ -430,6 +481,7 @@ def _elastic(
     report the rows that needed slack. Balances and output splits stay exact."""
     lp = highs.getLp()
     el = _new_highs()
+    el.setOptionValue("time_limit", 60.0)
     lp.col_cost_ = np.zeros(lp.num_col_)
     el.passModel(lp)
     rows = [r for r, (family, _) in enumerate(row_keys) if family in RELAXABLE]

@@ -48,3 +48,42 @@ def test_warm_resolve_equals_fresh_solve(raw, k_cap, k_price):
     warm = resolver.solve(variant)[1]
     assert resolver.last_was_warm  # only numbers changed
     _same(warm, solve_inputs(variant, SolveOptions())[1])
+
+
+def test_scaled_budget_rows_report_unscaled_duals():
+    """Prices of millions of USD make the direct hand-over scale budget rows by a power
+    of two; the duals it reports must be those of the rows as written.
+
+    Hand case with prices x 1e6 and a 2026 budget of 500e6 USD (below A's 60 units at
+    10e6 plus their holding), so the budget binds. The Pyomo hand-over (no scaling) is
+    the reference.
+    """
+    from stockpile.data.inputs import Budget
+    from strategies import hand_case
+
+    base = hand_case()
+    inputs = base.model_copy(
+        update={
+            "sources": tuple(
+                s.model_copy(update={"cost_usd_per_unit": s.cost_usd_per_unit * 1e6})
+                for s in base.sources
+            ),
+            "sites": tuple(
+                s.model_copy(
+                    update={"holding_cost_usd_per_t_yr": s.holding_cost_usd_per_t_yr * 1e6}
+                )
+                for s in base.sites
+            ),
+            "budget": (Budget(year=2026, budget_usd=500e6),),
+        }
+    )
+    _, direct = solve_inputs(inputs, SolveOptions(interface="direct"))
+    _, pyomo = solve_inputs(inputs, SolveOptions(interface="pyomo"))
+    assert direct.status == pyomo.status == "optimal"
+    assert rel_close(direct.objective_usd, pyomo.objective_usd, 1e-9)
+    for family in ("budget", "stock_target", "source_capacity"):
+        for key, row in pyomo.rows[family].items():
+            got = direct.rows[family][key]
+            assert rel_close(got.dual, row.dual, 1e-7, scale=1.0), (family, key)
+            assert rel_close(got.body, row.body, 1e-9, scale=1.0), (family, key)
+    assert direct.rows["budget"][(2026,)].dual < 0  # the budget binds
