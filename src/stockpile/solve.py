@@ -284,8 +284,8 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         highs.setOptionValue(key, value)
     # HiGHS's clock runs over the life of the model: a limit counts from now.
     clock = highs.getRunTime()
-    if options.time_limit is not None:
-        highs.setOptionValue("time_limit", clock + float(options.time_limit))
+    limit = INF if options.time_limit is None else clock + float(options.time_limit)
+    highs.setOptionValue("time_limit", limit)
     highs.run()
     status = _status(highs)
     log = ""

@@ -87,3 +87,26 @@ def test_scaled_budget_rows_report_unscaled_duals():
             assert rel_close(got.dual, row.dual, 1e-7, scale=1.0), (family, key)
             assert rel_close(got.body, row.body, 1e-9, scale=1.0), (family, key)
     assert direct.rows["budget"][(2026,)].dual < 0  # the budget binds
+
+
+def test_resolver_after_an_infeasible_variant_and_without_time_limit():
+    """Base, a 30 % budget cut (infeasible), base again: every answer equals a fresh
+    solve, and a limit used internally for a warm attempt never leaks into the next
+    solve (no time limit was asked for)."""
+    from stockpile.data.default_dataset import default_inputs
+
+    base = default_inputs()
+    cut = base.model_copy(
+        update={
+            "budget": tuple(
+                b.model_copy(update={"budget_usd": 0.7 * b.budget_usd}) for b in base.budget
+            )
+        }
+    )
+    resolver = Resolver()
+    first = resolver.solve(base)[1]
+    assert first.status == "optimal"
+    assert resolver.solve(cut)[1].status == "infeasible"
+    again = resolver.solve(base)[1]
+    assert again.status == "optimal"
+    assert rel_close(again.objective_usd, first.objective_usd, 1e-9)
