@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from stockpile.cli import app
 from stockpile.data.inputs import Inputs
 from stockpile.data.template import write_workbook
+from strategies import hand_case
 
 runner = CliRunner()
 
@@ -20,35 +21,8 @@ PART_KEYS = {"purchase_usd", "transport_usd", "holding_usd", "resale_usd", "shor
 
 
 def hand_inputs(target: float = 150.0) -> Inputs:
-    """The hand-solvable case of MODEL.md (optimum 1665 USD)."""
-    return Inputs.build(
-        {"start_year": 2026, "end_year": 2027},
-        materials=[{"material": "X"}],
-        countries=[{"country": "US", "bloc": "domestic"}],
-        sources=[
-            {
-                "source": "A",
-                "type": "market",
-                "country": "US",
-                "cost_usd_per_unit": 10,
-                "capacity_units_per_yr": 60,
-            },
-            {
-                "source": "B",
-                "type": "market",
-                "country": "US",
-                "cost_usd_per_unit": 12,
-                "capacity_units_per_yr": 100,
-            },
-        ],
-        source_outputs=[
-            {"source": "A", "material": "X", "yield_t_per_unit": 1},
-            {"source": "B", "material": "X", "yield_t_per_unit": 1},
-        ],
-        sites=[{"site": "L", "capacity_m3": 0, "holding_cost_usd_per_t_yr": 0.5}],
-        routes=[{"source": "A", "site": "L"}, {"source": "B", "site": "L"}],
-        targets=[{"material": "X", "year": 2027, "min_stock_t": target}],
-    )
+    """The hand-solvable case of MODEL.md (optimum 1665 USD), with its 2027 target."""
+    return hand_case(targets=[{"material": "X", "year": 2027, "min_stock_t": target}])
 
 
 def digest(path: Path) -> str:

@@ -116,9 +116,24 @@ def run(
     result.timings = {"read": read_s, **result.timings}
 
     outcome = Run(input_path, inputs, params, result, warnings)
+    return finish(outcome, digest, started, report_path, on_phase, display_name)
+
+
+def finish(
+    outcome: Run,
+    digest: str,
+    started: datetime,
+    report_path: Path | None,
+    on_phase: Phase = lambda _: None,
+    display_name: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Run:
+    """Record the run's provenance and write its report (when ``report_path``)."""
+    result = outcome.result
     outcome.provenance = {
-        "input_file": display_name or input_path.name,
+        "input_file": display_name or outcome.input_path.name,
         "input_sha256": digest,
+        **(extra or {}),
         "started_utc": started.isoformat(timespec="seconds"),
         "package": f"stockpile-optimizer {package_version()}",
         "python": platform.python_version(),
@@ -132,7 +147,7 @@ def run(
 
         tick = time.perf_counter()
         outcome.provenance["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
-        build_report(inputs, params, result, report_path, outcome.provenance)
+        build_report(outcome.inputs, outcome.params, result, report_path, outcome.provenance)
         result.timings["report"] = time.perf_counter() - tick
         outcome.report_path = report_path
     outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))

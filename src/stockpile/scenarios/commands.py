@@ -101,7 +101,7 @@ def run_scenario(
 ) -> Any:
     """``pipeline.run`` for one scenario: read the input, apply the scenario, solve it
     (with a ``pipeline.Resolver``) and write the same report. Returns a ``pipeline.Run``."""
-    from stockpile.pipeline import Resolver, Run, highs_version, package_version, sha256
+    from stockpile.pipeline import Resolver, Run, finish, sha256
 
     started = datetime.now(UTC)
     tick = time.perf_counter()
@@ -116,30 +116,19 @@ def run_scenario(
     params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
     outcome = Run(input_path, inputs, params, result, warnings)
-    outcome.provenance = {
-        "input_file": display_name or input_path.name,
-        "input_sha256": digest,
-        "scenario": found.name,
-        "scenario_defined_in": found.origin,
-        "scenario_overrides": len(found.overrides),
-        "started_utc": started.isoformat(timespec="seconds"),
-        "package": f"stockpile-optimizer {package_version()}",
-        "python": platform.python_version(),
-        "pyomo": version("pyomo"),
-        "highs": highs_version(),
-        "solver_options": result.solver.get("options", {}),
-    }
-    if report_path is not None:
-        on_phase("report")
-        from stockpile.reports import build_report
-
-        tick = time.perf_counter()
-        outcome.provenance["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
-        build_report(inputs, params, result, report_path, outcome.provenance)
-        result.timings["report"] = time.perf_counter() - tick
-        outcome.report_path = report_path
-    outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
-    return outcome
+    return finish(
+        outcome,
+        digest,
+        started,
+        report_path,
+        on_phase,
+        display_name,
+        extra={
+            "scenario": found.name,
+            "scenario_defined_in": found.origin,
+            "scenario_overrides": len(found.overrides),
+        },
+    )
 
 
 def _load(path: Path) -> tuple[Inputs, list[Problem]]:
