@@ -51,6 +51,8 @@ COLUMNS = (
     "status",
     "objective_usd",
     *(f"{p}_s" for p in PHASES),
+    "params_s",
+    "formulate_s",
     "other_s",
     "total_s",
     "peak_rss_mb",
@@ -60,6 +62,9 @@ COLUMNS = (
     "rss_after_solve_mb",
     "workbook_kb",
     "generate_s",
+    "repeats",
+    "load_1m",
+    "stockpile_commit",
     "python",
     "pyomo",
     "highspy",
@@ -96,11 +101,15 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
     from stockpile.solve import SolveOptions, solve_model
 
     try:
+        from stockpile.model.build import formulate
+    except ImportError:  # before the model was kept as rows (d25f427)
+        formulate = None
+    try:
         from stockpile.reports import build_report
     except ImportError:  # the report writer is optional for the benchmark
         build_report = None
 
-    row: dict[str, Any] = {"size": size}
+    row: dict[str, Any] = {"size": size, "load_1m": os.getloadavg()[0]}
     start = time.perf_counter()
 
     tick = time.perf_counter()
@@ -110,7 +119,14 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
 
     tick = time.perf_counter()
     params = build_params(inputs)
-    model = build_model(params)
+    row["params_s"] = time.perf_counter() - tick
+    if formulate is not None:  # the model as rows: time the numbers and Pyomo apart
+        lap = time.perf_counter()
+        lp = formulate(params)
+        row["formulate_s"] = time.perf_counter() - lap
+        model = build_model(params, lp)
+    else:
+        model = build_model(params)
     row["build_s"] = time.perf_counter() - tick
     row["rss_after_build_mb"] = _maxrss_mb()
 
@@ -129,9 +145,10 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
         row["report_s"] = time.perf_counter() - tick
 
     row["total_s"] = time.perf_counter() - start
-    # Pyomo's own work in solve_model outside set_instance and HiGHS's run (results
-    # object, solution status), plus the report's absence: what the phases miss.
+    # What the phases miss: solve_model's own bookkeeping (options, status) and the
+    # worker's glue.
     row["other_s"] = row["total_s"] - sum(row.get(f"{p}_s") or 0.0 for p in PHASES)
+    row.setdefault("formulate_s", None)
     row["peak_rss_mb"] = _maxrss_mb()
     row["vm_hwm_mb"] = _vm_hwm_mb()
     row["materials"] = len(params.MATERIALS)
@@ -148,7 +165,9 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
 # --- parent: orchestrate, tabulate, plot ---------------------------------------------
 
 
-def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None) -> dict:
+def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None, repeat: int):
+    """Generate once, then run ``repeat`` fresh workers: each phase's fastest time (a
+    busy machine only ever adds time), the largest peak memory."""
     with tempfile.TemporaryDirectory(prefix=f"stockpile-bench-{size}-") as tmp:
         folder = keep or Path(tmp)
         tick = time.perf_counter()
@@ -180,11 +199,22 @@ def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None) 
         ]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        row = json.loads(out.strip().splitlines()[-1])
+        runs = []
+        for _ in range(repeat):
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        row = runs[0]
+        for key in row:
+            values = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+            if key.endswith("_s") and values:
+                row[key] = min(values)
+            elif key.endswith("_mb") and values:
+                row[key] = max(values)
+        row["load_1m"] = max(r["load_1m"] for r in runs)
         row["generate_s"] = generate_s
         row["workbook_kb"] = workbook.stat().st_size / 1024
         row["seed"] = seed
+        row["repeats"] = repeat
         return row
 
 
@@ -274,6 +304,30 @@ def plot(rows: list[dict], path: Path) -> bool:
     return True
 
 
+def _commit() -> str:
+    """The stockpile source measured: $STOCKPILE_COMMIT (e.g. for a snapshot put first
+    on PYTHONPATH), else this checkout's HEAD, "-dirty" when src/ has local changes."""
+    if os.environ.get("STOCKPILE_COMMIT"):
+        return os.environ["STOCKPILE_COMMIT"]
+    root = HERE.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}-dirty" if dirty else head
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="S,M,L")
@@ -281,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=None, help="HiGHS time limit [s]")
     ap.add_argument("--results", type=Path, default=HERE / "results")
     ap.add_argument("--keep", type=Path, default=None, help="keep workbooks in this folder")
+    ap.add_argument("--repeat", type=int, default=1, help="fresh runs per size (min time)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--workbook", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--report", type=Path, help=argparse.SUPPRESS)
@@ -293,13 +348,14 @@ def main(argv: list[str] | None = None) -> int:
 
     today = date.today().isoformat()
     machine = f"{platform.machine()} {os.cpu_count()} cpu"
+    commit = _commit()
     rows = []
     for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
         print(f"{size}: generating and running ...", file=sys.stderr, flush=True)
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-        row = run_size(size, args.seed, args.time_limit, args.keep)
-        row["date"], row["machine"] = today, machine
+        row = run_size(size, args.seed, args.time_limit, args.keep, args.repeat)
+        row["date"], row["machine"], row["stockpile_commit"] = today, machine, commit
         rows.append(row)
     print_table(rows)
     csv_path = args.results / f"{today}.csv"
