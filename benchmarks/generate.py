@@ -39,9 +39,12 @@ else, resells nothing and ships nothing to a later site. Then:
   meets cover by definition; min_coverage[m] is at most 0.9 times the smallest share
   of need P covers over the disruptions (need computed by stockpile's own Params),
   so the floor holds too.
-All variables are bounded (Buy by capacity, the rest through the balances), so a
-feasible instance has an optimum. ``witness(size, seed)`` returns P; the unit test
-checks it against the independent checker in tests/oracle.py.
+Numbers are rounded to 2-3 significant digits for a readable workbook; rounding can
+lower a limit by at most 0.5 %, far inside the margins above (targets and site space
+are rounded towards P's side: floor and ceil). All variables are bounded (Buy by
+capacity, the rest through the balances), so a feasible instance has an optimum.
+``witness(size, seed)`` returns P; the unit test checks it against the independent
+checker in tests/oracle.py.
 """
 
 from __future__ import annotations
