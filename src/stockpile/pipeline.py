@@ -23,6 +23,7 @@ from stockpile.solve import (
     Handover,
     SolveOptions,
     handover_direct,
+    handover_pyomo,
     highs_version,
     same_structure,
     solve_handover,
@@ -185,10 +186,13 @@ class Resolver:
             tick = time.perf_counter()
             update_direct(self._handover, lp)
         else:
-            build_model(params, lp)
+            model = build_model(params, lp)
             build = time.perf_counter() - tick
             tick = time.perf_counter()
-            self._handover = handover_direct(lp)
+            if self.options.interface == "pyomo":
+                self._handover = handover_pyomo(model)
+            else:
+                self._handover = handover_direct(lp)
         handover = time.perf_counter() - tick
         if warm:
             result = solve_warm(self._handover, self.options)
