@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,13 +104,7 @@ def template(
     """Write an empty input workbook with instructions, dropdowns and column help."""
     from stockpile.data.template import write_workbook
 
-    _refuse_existing(path, force)
-    try:
-        write_workbook(path, None, force=force)
-    except OSError as exc:
-        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"Template written to {path}")
+    _write_new(path, force, lambda p: write_workbook(p, None, force=True), "Template")
 
 
 @app.command()
@@ -121,17 +115,23 @@ def example(
     """Write the bundled default dataset (US critical minerals 2026-2040) as a workbook."""
     from stockpile.pipeline import bundled_workbook
 
+    _write_new(path, force, lambda p: shutil.copyfile(bundled_workbook(), p), "Default dataset")
+
+
+def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: str) -> None:
+    """Write a workbook the user asked for: never over an existing file without --force,
+    through a temporary file in the same folder, so a failure leaves nothing behind."""
     _refuse_existing(path, force)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.tmp.xlsx")
     try:
-        shutil.copyfile(bundled_workbook(), tmp)
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"Default dataset written to {path}")
+    err.print(f"{what} written to {path}")
 
 
 @app.command()
