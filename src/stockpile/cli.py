@@ -143,7 +143,8 @@ def validate(
     from stockpile.pipeline import load
 
     try:
-        _, warnings = load(input)
+        inputs, warnings = load(input)
+        _check_scenarios(input, inputs)
     except InputError as exc:
         _print_problems(exc.problems, as_json)
         n = sum(p.severity == "error" for p in exc.problems)
@@ -155,6 +156,21 @@ def validate(
         err.print(
             f"[green]{input} is valid[/]" + (f" ({len(warnings)} warning(s))" if warnings else ".")
         )
+
+
+def _check_scenarios(path: Path, inputs: Any) -> None:
+    """Apply every scenario of the workbook's Scenarios sheet (if any) to its data, so
+    that a bad override is found by validate, not only when it is solved."""
+    from stockpile.scenarios.overrides import apply_scenario, read_scenarios
+
+    problems: list[Problem] = []
+    for scenario in read_scenarios(path).values():
+        try:
+            apply_scenario(inputs, scenario)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
 
 
 @app.command()

@@ -734,3 +734,14 @@ def test_cli_dask_unreachable_exits_69(
     )
     assert result.exit_code == 69
     assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_cli_validate_checks_the_scenarios_sheet(hand_book: Path) -> None:
+    """validate applies every scenario of the workbook: the 'typo' scenario's unknown
+    column is reported at its Scenarios row, as solve --scenario would."""
+    result = runner.invoke(app, ["validate", str(hand_book), "--json"])
+    assert result.exit_code == 65
+    problems = [p for p in json.loads(result.stdout) if p["severity"] == "error"]
+    assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in problems] == [
+        ("Scenarios", 5, "column", "cost")
+    ]
