@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -259,18 +259,7 @@ def solve(
         _fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
-        _print_problems(
-            exc.problems,
-            as_json,
-            extra=_null_result("invalid_input", str(exc)) if as_json else None,
-        )
-        if not as_json:
-            n = sum(p.severity == "error" for p in exc.problems)
-            err.print(
-                f"[red]{n} error(s)[/] in {path}; nothing was solved. "
-                "Run `stockpile validate` after fixing them."
-            )
-        raise typer.Exit(Exit.INVALID_INPUT) from None
+        _invalid_input(exc, as_json, f" in {path}")
     except ReportWriteError as exc:
         err.print(
             f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
@@ -369,15 +358,7 @@ def compare(
                 on_done=done,
             )
     except InputError as exc:
-        _print_problems(
-            exc.problems,
-            as_json,
-            extra=_null_result("invalid_input", str(exc)) if as_json else None,
-        )
-        if not as_json:
-            n = sum(p.severity == "error" for p in exc.problems)
-            err.print(f"[red]{n} error(s)[/]; nothing was solved.")
-        raise typer.Exit(Exit.INVALID_INPUT) from None
+        _invalid_input(exc, as_json)
     except ReportWriteError as exc:
         err.print(
             f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
@@ -434,6 +415,22 @@ def _print_comparison(outcome: Any) -> None:
         table.add_row(o.name, o.status, objective, delta)
     out.print(table)
     out.print(f"Comparison: {outcome.path}")
+
+
+def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:
+    """Report bad input (as JSON or a table) and exit 65: nothing was solved."""
+    _print_problems(
+        exc.problems,
+        as_json,
+        extra=_null_result("invalid_input", str(exc)) if as_json else None,
+    )
+    if not as_json:
+        n = sum(p.severity == "error" for p in exc.problems)
+        err.print(
+            f"[red]{n} error(s)[/]{where}; nothing was solved. "
+            "Run `stockpile validate` after fixing them."
+        )
+    raise typer.Exit(Exit.INVALID_INPUT)
 
 
 def _null_result(status: str, message: str) -> dict[str, Any]:
