@@ -192,7 +192,7 @@ def compare(
     started = datetime.now(UTC)
     tick = time.perf_counter()
     tasks, scenarios, warnings, facts = prepare(input_path, names, scenarios_file)
-    excel._check_destination(output)
+    excel.check_destination(output)
     on_start(len(tasks))
     outcomes = run_scenarios(tasks, options, workers=workers, dask=dask, on_done=on_done)
     provenance: dict[str, Any] = {

@@ -21,15 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl.chart import LineChart
 
 from stockpile.reports import excel
 from stockpile.result import PART_KEYS
 from stockpile.scenarios.overrides import Scenario
 from stockpile.scenarios.runner import Outcome
-
-#: Series colours of the per-material stock charts: the base first, then each scenario.
-PALETTE = ("1F4E79", "C55A11", "548235", "C00000", "7030A0", "2E75B6", "BF9000", "7F7F7F")
 
 _PART_WORDS = {
     "purchase_usd": "purchase",
@@ -55,10 +51,7 @@ def write_comparison(
     ``provenance`` (input file, times, versions: shown as given) are optional.
     """
     path = Path(path)
-    excel._check_destination(path)
-    workbook = excel.build_workbook(comparison_frames(outcomes, scenarios, provenance or {}))
-    _colour_lines(workbook)
-    excel._save_atomically(workbook, path)
+    excel.write_report(comparison_frames(outcomes, scenarios, provenance or {}), path)
 
 
 def comparison_frames(
@@ -339,6 +332,7 @@ def _chart_frames(outcomes: Sequence[Outcome]) -> dict[str, pd.DataFrame]:
                 "y_title": "t",
                 "x_title": "end of year",
                 "columns": [f"{o.name} [t]" for o in outcomes],
+                "colours": "distinct",  # the base first, then each scenario
             }
         ]
         frames[f"Charts/Stock {m}"] = _frame(df, f"Stock of {m} [t]")
@@ -405,19 +399,3 @@ def _text(v: Any) -> Any:
     if isinstance(v, dict):
         return "; ".join(f"{k}={x}" for k, x in v.items())
     return str(v)
-
-
-def _colour_lines(workbook: Any) -> None:
-    """Give each series of a line chart its own colour (the base first), so that the
-    scenarios can be told apart; the report writer draws every line alike."""
-    if "Charts" not in workbook.sheetnames:
-        return
-    for chart in workbook["Charts"]._charts:
-        if not isinstance(chart, LineChart):
-            continue
-        for i, series in enumerate(chart.series):
-            colour = PALETTE[i % len(PALETTE)]
-            series.graphicalProperties.line.solidFill = colour
-            series.graphicalProperties.line.width = 28575 if i == 0 else 19050
-            if i >= len(PALETTE):
-                series.graphicalProperties.line.dashStyle = "dash"
