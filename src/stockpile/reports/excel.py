@@ -270,15 +270,19 @@ class _SheetLayout:
     def block(self, key: str, df: pd.DataFrame, top: int) -> _Placed:
         """Title, note, then the frame as an Excel table; returns where it is."""
         ws, style = self.ws, self.styles
+        attrs = df.attrs
+        # pandas deep-copies attrs into every column taken out of a frame; not needed here
+        df = df.copy(deep=False)
+        df.attrs = {}
         row = top
-        put(ws, row, 0, df.attrs.get("title") or key.split("/")[-1], style(TITLE))
+        put(ws, row, 0, attrs.get("title") or key.split("/")[-1], style(TITLE))
         row += 1
-        if df.attrs.get("note"):
-            put(ws, row, 0, df.attrs["note"], style(NOTE))
+        if attrs.get("note"):
+            put(ws, row, 0, attrs["note"], style(NOTE))
             row += 1
         header = row
         columns = [str(c) for c in df.columns]
-        free_text = set(df.attrs.get("free_text", ()))
+        free_text = set(attrs.get("free_text", ()))
         units = df["unit"].tolist() if "unit" in columns else None
         numeric_columns: list[bool] = []
         for j, name in enumerate(columns):
@@ -290,7 +294,7 @@ class _SheetLayout:
             self._fit(j, max(longest, min(len(name), 14)) + 2)
         n = len(df)
         if n == 0:
-            put(ws, header + 1, 0, df.attrs.get("empty") or "(none)", style(NOTE))
+            put(ws, header + 1, 0, attrs.get("empty") or "(none)", style(NOTE))
             n = 1
         last = header + n
         ws.add_table(
@@ -331,22 +335,28 @@ class _SheetLayout:
         text_style, wrap_style = style(TEXT), style(WRAP_TEXT)
         wraps = name not in free_text  # free text runs on into the empty cells to its right
         has_number = has_text = False
+        longest = 0  # of the text that does not wrap
+        clean: dict[str, str | None] = {}  # a column repeats its names: clean each once
         for i, raw in enumerate(values.tolist()):
-            value = _cell_value(raw)
+            if raw.__class__ is str:
+                if raw not in clean:
+                    clean[raw] = _cell_value(raw)
+                value = clean[raw]
+            else:
+                value = _cell_value(raw)
             if value is None:
                 continue
             r = header + 1 + i
             if isinstance(value, str):
                 has_text = True
-                if not wraps:
-                    ws.write_string(r, j, value, text_style)
-                    continue
-                self._fit(j, len(value) + 3)
-                if len(value) + 3 > MAX_WIDTH:
+                if wraps and len(value) + 3 > MAX_WIDTH:
                     ws.write_string(r, j, value, wrap_style)
                     self.wrapping.append((r, j, value, False))
-                else:
-                    ws.write_string(r, j, value, text_style)
+                    longest = MAX_WIDTH
+                    continue
+                ws.write_string(r, j, value, text_style)
+                if wraps and len(value) > longest:
+                    longest = len(value)
                 continue
             has_number = True
             fmt = unit_format(str(units[i])) if by_unit and units and units[i] else fixed
@@ -355,6 +365,8 @@ class _SheetLayout:
             else:
                 ws.write_number(r, j, value, style(NUMBER, fmt))
             self._fit(j, len(_shown(value, fmt)) + 2)
+        if longest:
+            self._fit(j, longest + 3)
         return has_number and not has_text
 
     def _number_column(self, j: int, values: pd.Series, header: int, fmt: str | None) -> bool:
