@@ -29,6 +29,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from stockpile.diagnose import explain
+from stockpile.iis import compute_iis
 from stockpile.model.lp import LP, Index
 from stockpile.result import Diagnosis, RowValue, SolveResult
 
@@ -286,16 +287,28 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     clock = highs.getRunTime()
     limit = INF if options.time_limit is None else clock + float(options.time_limit)
     highs.setOptionValue("time_limit", limit)
-    highs.run()
+    guard = _StallGuard() if options.method in ("choose", "simplex") else None
+    _run(highs, guard)
     status = _status(highs)
     log = ""
+    if status == "error" or (guard is not None and guard.stalled):
+        # HiGHS's dual simplex can fail, or crawl for minutes, proving some LPs with
+        # budget rows infeasible; its interior point method settles them in a second.
+        what = "stalled" if status != "error" else "stopped with an error"
+        highs.setOptionValue("solver", "ipm")
+        highs.setOptionValue("run_crossover", "on")
+        highs.run()
+        status = _status(highs)
+        highs.setOptionValue("solver", options.method)
+        log = f"the dual simplex {what}; re-solved with the interior point method"
     if status == "unbounded_or_infeasible":
         # HiGHS could not tell which; without presolve it can.
         highs.setOptionValue("presolve", "off")
         highs.run()
         status = _status(highs)
         highs.setOptionValue("presolve", "on" if options.presolve else "off")
-        log = "re-solved without presolve to tell infeasible from unbounded"
+        again = "re-solved without presolve to tell infeasible from unbounded"
+        log = f"{log}; {again}" if log else again
         if status == "unbounded_or_infeasible":
             status = "infeasible" if highs.getInfo().primal_solution_status != 2 else "unbounded"
     if options.write_lp is not None:
@@ -334,8 +347,58 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     else:
         words = highs.modelStatusToString(highs.getModelStatus())
         result.message = f"HiGHS stopped with model status: {words}."
+    if log:
+        result.message = f"{result.message} Note: {log}."
     result.timings["extract"] = time.perf_counter() - tick
     return result
+
+
+def _run(highs: highspy.Highs, guard: _StallGuard | None) -> None:
+    if guard is None:
+        highs.run()
+        return
+    highs.cbSimplexInterrupt += guard
+    try:
+        highs.run()
+    finally:
+        highs.cbSimplexInterrupt -= guard
+
+
+class _StallGuard:
+    """Interrupts a simplex solve whose iteration rate has collapsed.
+
+    On some infeasible LPs HiGHS 1.16's dual simplex proves infeasibility of the
+    presolved LP in a second, then spends minutes on a few dozen iterations of the
+    original LP (measured: 3,240 iterations in 1.5 s, then 76 in the next 18 s). A
+    solve counts as stalled when, after ``min_seconds``, the last ``window`` seconds
+    made fewer than ``ratio`` times the iterations the fastest such stretch made. A
+    solve that merely slows down as it goes (2-4x on the benchmark sizes) is far from
+    that.
+    """
+
+    def __init__(self, window: float = 3.0, ratio: float = 0.01, min_seconds: float = 5.0):
+        self.window, self.ratio, self.min_seconds = window, ratio, min_seconds
+        self.start = time.monotonic()
+        self.samples: list[tuple[float, int]] = [(self.start, 0)]
+        self.best = 0.0  # most iterations made in one window
+        self.stalled = False
+
+    def __call__(self, event: Any) -> None:
+        now = time.monotonic()
+        if now - self.samples[-1][0] < 0.25:
+            return
+        iterations = int(event.data_out.simplex_iteration_count)
+        self.samples.append((now, iterations))
+        while len(self.samples) > 2 and now - self.samples[1][0] >= self.window:
+            self.samples.pop(0)
+        then, before = self.samples[0]
+        if now - then < self.window:
+            return
+        made = (iterations - before) * self.window / (now - then)
+        self.best = max(self.best, made)
+        if now - self.start >= self.min_seconds and made < self.ratio * self.best:
+            self.stalled = True
+            event.interrupt()
 
 
 _scheduler_threads: list[int | None] = [None]
@@ -430,29 +493,24 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
 
 def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
     """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
-    highs = ho.highs
-    highs.setOptionValue("iis_strategy", int(highspy.IisStrategy.kIisStrategyIrreducible))
-    highs.setOptionValue("iis_time_limit", float(iis_time_limit))
     try:
-        status, iis = highs.getIis()
-        if status != highspy.HighsStatus.kOk or not iis.valid_ or not len(iis.row_index_):
-            raise RuntimeError(f"getIis returned {status} within {iis_time_limit:g} s")
-        members = [(*ho.row_keys[r], "") for r in iis.row_index_]
+        iis = compute_iis(ho.highs, iis_time_limit)
+        members = [(*ho.row_keys[r], "") for r in iis.rows]
         col_key = {hc: ho.lp.columns.keys[k] for k, hc in enumerate(ho.col_of)}
         in_conflict = {
             int(highspy.IisBoundStatus.kIisBoundStatusLower): ">= 0",
             int(highspy.IisBoundStatus.kIisBoundStatusUpper): "upper bound",
             int(highspy.IisBoundStatus.kIisBoundStatusBoxed): "bounds",
         }
-        for c, bound in zip(iis.col_index_, iis.col_bound_, strict=False):
-            if int(bound) in in_conflict and c in col_key:
+        for c, bound in zip(iis.cols, iis.col_bounds, strict=False):
+            if bound in in_conflict and c in col_key:
                 name, idx = col_key[c]
-                members.append((f"bound:{name}", idx, in_conflict[int(bound)]))
+                members.append((f"bound:{name}", idx, in_conflict[bound]))
         return explain(ho.lp.params, members, "iis")
     except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
         return explain(
             ho.lp.params,
-            _elastic(highs, ho.row_keys),
+            _elastic(ho.highs, ho.row_keys),
             "elastic",
             note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
             "elastic solve (least total relative violation of the planner's limits) had to "
