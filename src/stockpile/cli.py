@@ -478,6 +478,8 @@ def _print_summary(outcome: Any) -> None:
     result = outcome.result
     out = Console(highlight=False)
     out.print(STATUS_WORDS[result.status])
+    if result.log:  # how the solver got there, when not the usual way
+        out.print(f"[dim]{result.log[:1].upper()}{result.log[1:]}.[/]")
     if result.has_plan:
         table = Table(title="Discounted cost (USD)", title_justify="left")
         table.add_column("part")
@@ -487,7 +489,12 @@ def _print_summary(outcome: Any) -> None:
         table.add_row("[b]objective[/]", f"[b]{result.objective_usd:,.0f}[/]")
         out.print(table)
     if result.diagnosis is not None:
-        out.print("[b]Why no plan exists[/] (an irreducible set of conflicting requirements):")
+        kind = (
+            "an irreducible set of conflicting requirements"
+            if result.diagnosis.method == "iis"
+            else "the limits that had to be relaxed to make a plan possible"
+        )
+        out.print(f"[b]Why no plan exists[/] ({kind}):")
         linking = 0
         for m in result.diagnosis.members:
             if m.family in STRUCTURAL or m.family.startswith("bound:"):
