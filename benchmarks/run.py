@@ -101,7 +101,7 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
     from stockpile.solve import SolveOptions, solve_model
 
     try:
-        from stockpile.model.build import formulate
+        from stockpile.model import formulate
     except ImportError:  # before the model was kept as rows (d25f427)
         formulate = None
     try:

@@ -380,7 +380,7 @@ def run_path(path: str, size: str) -> dict:
 
 
 def _run_head(path: str, params, out: dict) -> dict:
-    from stockpile.model.build import build_model, formulate
+    from stockpile.model import build_model, formulate
     from stockpile.solve import SolveOptions, handover_direct, solve_handover
 
     cpu = time.process_time()

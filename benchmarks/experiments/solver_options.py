@@ -38,7 +38,7 @@ def main() -> None:
     from _common import params_for
 
     try:
-        from stockpile.model.build import formulate
+        from stockpile.model import formulate
         from stockpile.solve import handover_direct
 
         def make(params):

@@ -16,8 +16,7 @@ from typing import Any
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import Problem
-from stockpile.model import build_model
-from stockpile.model.build import formulate
+from stockpile.model import build_model, formulate
 from stockpile.result import SolveResult
 from stockpile.solve import (
     Handover,

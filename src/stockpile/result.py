@@ -29,34 +29,6 @@ STATUS_WORDS: dict[str, str] = {
     "error": "The solver failed (see the message).",
 }
 
-#: Keys of the objective parts, in report order. objective = purchase + transport
-#: + holding - resale + shortfall_penalty; every part is discounted to start_year.
-PART_KEYS = ("purchase_usd", "transport_usd", "holding_usd", "resale_usd", "shortfall_penalty_usd")
-
-#: Variables and their index letters (MODEL.md "Variables").
-VARIABLE_INDEX: dict[str, tuple[str, ...]] = {
-    "Buy": ("s", "t"),
-    "Ship": ("s", "m", "l", "t"),
-    "Surplus": ("s", "m", "t"),
-    "Stock": ("m", "l", "t"),
-    "Unmet": ("d", "m"),
-}
-
-#: Constraint families in MODEL.md order, with their index letters.
-FAMILY_INDEX: dict[str, tuple[str, ...]] = {
-    "output_split": ("s", "m", "t"),
-    "source_capacity": ("s", "t"),
-    "stock_balance": ("m", "l", "t"),
-    "site_capacity": ("l", "t"),
-    "stock_target": ("m", "t"),
-    "budget": ("t",),
-    "sourcing_rule": ("r", "m", "t"),
-    "site_dispersion": ("r", "m", "l", "t"),
-    "disruption_cover": ("d", "m"),
-    "coverage_floor": ("d", "m"),
-}
-
-
 @dataclass(frozen=True)
 class RowValue:
     """One constraint after the solve.
@@ -124,9 +96,6 @@ class SolveResult:
     @property
     def has_plan(self) -> bool:
         return self.status in ("optimal", "time_limit_feasible")
-
-    def duals(self, family: str) -> dict[tuple[Any, ...], float | None]:
-        return {k: v.dual for k, v in self.rows.get(family, {}).items()}
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``stockpile solve --json`` (public keys)."""

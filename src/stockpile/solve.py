@@ -30,19 +30,14 @@ import pyomo.environ as pyo
 
 from stockpile.diagnose import explain
 from stockpile.iis import compute_iis
+from stockpile.model.families import FAMILIES
 from stockpile.model.lp import LP, Index
+from stockpile.model.objective import PART_BY_KEY, objective_value
 from stockpile.result import Diagnosis, RowValue, SolveResult
 
 Method = Literal["choose", "simplex", "ipm", "pdlp"]
 Interface = Literal["direct", "pyomo"]
 
-_PART_KEY = {
-    "purchase": "purchase_usd",
-    "transport": "transport_usd",
-    "holding": "holding_usd",
-    "resale": "resale_usd",
-    "shortfall_penalty": "shortfall_penalty_usd",
-}
 INF = highspy.kHighsInf
 
 
@@ -478,17 +473,10 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     # Each part is >= 0 by construction; clip round-off so the published sum is exact.
     xs = x.tolist()
     result.parts = {
-        _PART_KEY[part]: max(0.0, sum(c * xs[col] for col, c in coefs.items()))
+        PART_BY_KEY[part].json_key: max(0.0, sum(c * xs[col] for col, c in coefs.items()))
         for part, coefs in lp.parts.items()
     }
-    pt = result.parts
-    result.objective_usd = (
-        pt["purchase_usd"]
-        + pt["transport_usd"]
-        + pt["holding_usd"]
-        - pt["resale_usd"]
-        + pt["shortfall_penalty_usd"]
-    )
+    result.objective_usd = objective_value(result.parts)
 
 
 def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
@@ -506,12 +494,13 @@ def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
             if bound in in_conflict and c in col_key:
                 name, idx = col_key[c]
                 members.append((f"bound:{name}", idx, in_conflict[bound]))
-        return explain(ho.lp.params, members, "iis")
+        return explain(ho.lp.params, members, "iis", rows=ho.lp.families)
     except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
         return explain(
             ho.lp.params,
             _elastic(ho.highs, ho.row_keys),
             "elastic",
+            rows=ho.lp.families,
             note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
             "elastic solve (least total relative violation of the planner's limits) had to "
             "relax.",
@@ -519,16 +508,7 @@ def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
 
 
 #: Families whose rows carry a planner's limit: the ones an elastic solve may relax.
-RELAXABLE = (
-    "source_capacity",
-    "site_capacity",
-    "stock_target",
-    "budget",
-    "sourcing_rule",
-    "site_dispersion",
-    "disruption_cover",
-    "coverage_floor",
-)
+RELAXABLE = frozenset(f.name for f in FAMILIES if f.relaxable)
 
 
 def _elastic(

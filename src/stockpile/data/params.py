@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from stockpile.data.inputs import Inputs
 
@@ -30,10 +29,10 @@ class Params:
     SOURCES: tuple[str, ...]
     SITES: tuple[str, ...]
     DISRUPTIONS: tuple[str, ...]
-    RULES: tuple[str, ...]
     bloc_of_country: dict[str, str]
     source_type: dict[str, str]
     source_country: dict[str, str]
+    activity_unit: dict[str, str]  # s -> unit of its activity ("t" by default)
     yield_t_per_unit: dict[tuple[str, str], float]  # (s, m)
     outputs: dict[str, tuple[str, ...]]  # s -> materials, workbook order
     coproduct: frozenset[str]
@@ -55,11 +54,22 @@ class Params:
     penalty_usd_per_t: dict[str, float]
     min_coverage: dict[str, float]
     probability: dict[str, float]
-    window: dict[str, tuple[int, ...]]
+    start_year: dict[str, int]  # d -> first year of its window
+    window: dict[str, tuple[int, ...]]  # d -> its years inside the horizon
     multiplier: dict[str, float]
     #: DisruptionImpacts rows by disruption: (material or "*", group_type, group, avail, row)
     impacts: dict[str, list[tuple[str, str, str, float, int]]]
-    where: dict[str, Any] = field(default_factory=dict)
+    #: where each limit a diagnosis or report names comes from: (sheet, Excel row)
+    target_where: dict[tuple[str, int], Where] = field(default_factory=dict)  # (m, t)
+    budget_where: dict[int, Where] = field(default_factory=dict)  # t
+    site_where: dict[str, Where] = field(default_factory=dict)  # l
+    source_where: dict[str, Where] = field(default_factory=dict)  # s
+    output_where: dict[tuple[str, str], Where] = field(default_factory=dict)  # (s, m)
+    material_where: dict[str, Where] = field(default_factory=dict)  # m
+    rule_where: dict[str, Where] = field(default_factory=dict)  # r
+    disruption_where: dict[str, Where] = field(default_factory=dict)  # d
+    demand_where: dict[tuple[str, int], Where] = field(default_factory=dict)  # (m, t)
+    initial_stock_where: dict[tuple[str, str], Where] = field(default_factory=dict)  # (m, l)
 
     # ----- openness -------------------------------------------------------
     def is_open(self, site: str, year: int) -> bool:
@@ -103,7 +113,32 @@ class Params:
     def avail_site(self, d: str, l: str, m: str) -> float:
         return self._avail(d, m, lambda gt, g: gt == "site" and g in (l, "*"))
 
-    # ----- disruption need ------------------------------------------------
+    # ----- disruptions -----------------------------------------------------
+    def surviving_stock(self, d: str, m: str) -> tuple[list[tuple[str, float]], float]:
+        """What of the stock of m survives d, as it stands when d starts.
+
+        Returns ``(sites, constant)``: for a disruption starting after t0, each site open
+        at the end of start_d - 1 with the share avail_d(l, m) of its stock then that
+        survives; for one starting at t0, the surviving initial stock as a constant [t].
+        """
+        start = self.start_year[d]
+        if start == self.t0:
+            kept = sum(
+                self.avail_site(d, l, m) * self.initial_stock_t.get((m, l), 0.0)
+                for l in self.open_sites(self.t0)
+            )
+            return [], kept
+        return [(l, self.avail_site(d, l, m)) for l in self.open_sites(start - 1)], 0.0
+
+    def surviving_supply(self, d: str, m: str) -> list[tuple[str, float]]:
+        """Each source of m with the tonnes of m per unit bought that survive d
+        (yield times availability), in source order."""
+        return [
+            (s, self.avail_source(d, s, m) * y)
+            for s in self.SOURCES
+            if (y := self.yield_t_per_unit.get((s, m)))
+        ]
+
     def surviving_share(self, d: str, m: str) -> float:
         """Share of normal supply of m that survives d: sum_c mix[m,c] * avail_d(c,m)."""
         return sum(share * self.avail_country(d, c, m) for c, share in self.mix.get(m, {}).items())
@@ -238,10 +273,10 @@ def build_params(inputs: Inputs) -> Params:
         SOURCES=tuple(srcs),
         SITES=tuple(s.site for s in inputs.sites),
         DISRUPTIONS=tuple(d.disruption for d in inputs.disruptions),
-        RULES=tuple(r.rule for r in inputs.rules),
         bloc_of_country=bloc,
         source_type={s: v.type for s, v in srcs.items()},
         source_country={s: v.country for s, v in srcs.items()},
+        activity_unit={s: v.activity_unit for s, v in srcs.items()},
         yield_t_per_unit=yields,
         outputs={s: tuple(outputs.get(s, ())) for s in srcs},
         coproduct=frozenset(s for s in srcs if len(outputs.get(s, ())) >= 2),
@@ -263,7 +298,22 @@ def build_params(inputs: Inputs) -> Params:
         penalty_usd_per_t={m.material: m.shortfall_penalty_usd_per_t for m in inputs.materials},
         min_coverage={m.material: m.min_coverage for m in inputs.materials},
         probability={d.disruption: d.probability for d in inputs.disruptions},
+        start_year={d.disruption: d.start_year for d in inputs.disruptions},
         window=window,
         multiplier={d.disruption: d.demand_multiplier for d in inputs.disruptions},
         impacts=dict(impacts),
+        target_where={(x.material, x.year): ("Targets", x.row) for x in inputs.targets},
+        budget_where={x.year: ("Budget", x.row) for x in inputs.budget},
+        site_where={x.site: ("Sites", x.row) for x in inputs.sites},
+        source_where={x.source: ("Sources", x.row) for x in inputs.sources},
+        output_where={
+            (x.source, x.material): ("SourceOutputs", x.row) for x in inputs.source_outputs
+        },
+        material_where={x.material: ("Materials", x.row) for x in inputs.materials},
+        rule_where={x.rule: ("Rules", x.row) for x in inputs.rules},
+        disruption_where={x.disruption: ("Disruptions", x.row) for x in inputs.disruptions},
+        demand_where={(x.material, x.year): ("Demand", x.row) for x in inputs.demand},
+        initial_stock_where={
+            (x.material, x.site): ("InitialStock", x.row) for x in inputs.initial_stock
+        },
     )

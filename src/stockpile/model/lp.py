@@ -1,10 +1,10 @@
-"""The LP as plain rows: the single formulation both Pyomo and the HiGHS hand-over use.
+"""The LP as plain rows: the one representation of the model on the solve path.
 
-Every family function in ``constraints/`` turns the parameters into ``Row`` objects
-(column numbers, coefficients, lower and upper limit); ``build_model`` makes the Pyomo
-constraints from exactly these rows, and ``solve`` can pass the same rows to HiGHS in
-one call instead of walking every Pyomo expression again. Keeping the rows also lets
-a what-if variant be compared number by number with the base and re-solved warm.
+Every family in ``families/`` turns the parameters into ``Row`` objects (column
+numbers, coefficients, lower and upper limit); the solver hands these rows to HiGHS in
+one call, and ``stockpile.model.pyomo.build_model`` makes the Pyomo constraints from
+exactly the same rows, so the two can never disagree. Keeping the rows also lets a
+what-if variant be compared number by number with the base and re-solved warm.
 """
 
 from __future__ import annotations
@@ -16,6 +16,26 @@ from typing import Any
 from stockpile.data.params import Params
 
 Index = tuple[Any, ...]
+
+#: The future in which no disruption happens: the plan.
+BASE = "base"
+
+
+@dataclass(frozen=True)
+class Future:
+    """Whose decisions a family's rows constrain: the plan (``BASE``) or, from MODEL.md
+    version 2 on, a disruption's future. A family makes its rows for one future at a
+    time; ``key`` gives a row's index in the LP (a disruption's rows get d in front)."""
+
+    name: str
+    years: tuple[int, ...]  # the years with the future's own decisions
+
+    @property
+    def is_plan(self) -> bool:
+        return self.name == BASE
+
+    def key(self, index: Index) -> Index:
+        return index if self.is_plan else (self.name, *index)
 
 
 @dataclass(slots=True)
@@ -62,6 +82,8 @@ class LP:
     params: Params
     columns: Columns
     lookups: Lookups
+    #: the futures whose decisions the LP holds (the plan only, in version 1)
+    futures: tuple[Future, ...] = ()
     #: family -> index -> Row, families in MODEL.md order
     families: dict[str, dict[Index, Row]] = field(default_factory=dict)
     #: objective part -> column -> coefficient (resale is income: positive here,
@@ -89,11 +111,12 @@ class LP:
         return self.columns.by_var["Unmet"]
 
     def objective_costs(self) -> list[float]:
-        """Objective coefficient per column: purchase + transport + holding - resale +
-        shortfall_penalty."""
+        """Objective coefficient per column: the parts, each with its sign."""
+        from stockpile.model.objective import PART_BY_KEY
+
         cost = [0.0] * len(self.columns)
         for part, coefs in self.parts.items():
-            sign = -1.0 if part == "resale" else 1.0
+            sign = PART_BY_KEY[part].sign
             for col, c in coefs.items():
                 cost[col] += sign * c
         return cost

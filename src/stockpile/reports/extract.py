@@ -32,7 +32,9 @@ from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params
 from stockpile.data.schema import BLOCS, SOURCE_TYPES
 from stockpile.diagnose import explain_member
-from stockpile.result import FAMILY_INDEX, PART_KEYS, STATUS_WORDS, SolveResult
+from stockpile.model.families import BY_NAME, FAMILIES
+from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
+from stockpile.result import STATUS_WORDS, SolveResult
 
 #: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
 DUAL_ZERO = 1e-7
@@ -40,39 +42,6 @@ DUAL_ZERO = 1e-7
 BINDING_REL = 1e-6
 #: Plan values below this (t, units) are treated as nothing delivered / resold.
 TINY = 1e-9
-
-PART_LABELS = {
-    "purchase_usd": "Purchases",
-    "transport_usd": "Transport",
-    "holding_usd": "Holding",
-    "resale_usd": "Resale income (subtracted)",
-    "shortfall_penalty_usd": "Expected shortfall penalty",
-}
-OBJECTIVE_LABEL = "Objective: total discounted cost"
-
-#: Families in the order a planner reads them: data limits first, balances last.
-REPORT_ORDER = (
-    "stock_target",
-    "budget",
-    "source_capacity",
-    "site_capacity",
-    "sourcing_rule",
-    "site_dispersion",
-    "disruption_cover",
-    "coverage_floor",
-    "output_split",
-    "stock_balance",
-)
-assert sorted(REPORT_ORDER) == sorted(FAMILY_INDEX)
-
-_LETTER_WORD = {
-    "s": "source",
-    "m": "material",
-    "l": "site",
-    "t": "year",
-    "d": "disruption",
-    "r": "rule",
-}
 
 _PROVENANCE_LABELS = {
     "input_file": "Input file",
@@ -136,10 +105,6 @@ def _amount(x: float) -> str:
     return f"{a:.2g}"
 
 
-def _share(x: float) -> str:
-    return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
-
-
 def _years_text(years: Iterable[int]) -> str:
     """2026, 2027, 2028, 2031 -> '2026-2028, 2031'."""
     out: list[str] = []
@@ -158,10 +123,8 @@ def _years_text(years: Iterable[int]) -> str:
 
 def index_text(family: str, index: tuple[Any, ...]) -> str:
     """A constraint index in words: 'material Dy_oxide, year 2030'."""
-    letters = FAMILY_INDEX.get(family, ())
-    if len(letters) != len(index):
-        return ", ".join(map(str, index))
-    return ", ".join(f"{_LETTER_WORD[k]} {v}" for k, v in zip(letters, index, strict=True))
+    fam = BY_NAME.get(family)
+    return fam.index_text(index) if fam else ", ".join(map(str, index))
 
 
 class _Extractor:
@@ -171,9 +134,6 @@ class _Extractor:
         self.r = result
         self.plan = result.has_plan and bool(result.values)
         self.values = result.values if self.plan else {}
-        self.unit_of_source = {s.source: s.activity_unit for s in inputs.sources}
-        self.rules = {r.rule: r for r in inputs.rules}
-        self.start = {d.disruption: d.start_year for d in inputs.disruptions}
         rate = inputs.settings.discount_rate
         self.money_note = " USD (discounted)" if rate else " USD"
         self.purchases = self._purchases()
@@ -201,7 +161,7 @@ class _Extractor:
                             "source": s,
                             "type": p.source_type[s],
                             "country": p.source_country[s],
-                            "activity unit": self.unit_of_source[s],
+                            "activity unit": p.activity_unit[s],
                             "year": t,
                             "activity [units]": buy,
                             "capacity [units]": cap,
@@ -342,23 +302,14 @@ class _Extractor:
         rows = []
         if self.plan:
             for (d, m), need in p.need_t.items():
-                start = self.start[d]
-                before = start - 1
-                stock = 0.0
-                for l in p.SITES:
-                    a = p.avail_site(d, l, m)
-                    if start == p.t0:
-                        if p.is_open(l, p.t0):
-                            stock += a * p.initial_stock_t.get((m, l), 0.0)
-                    elif p.is_open(l, before):
-                        stock += a * self._val("Stock", (m, l, before))
-                supply = 0.0
-                for s in p.SOURCES:
-                    y = p.yield_t_per_unit.get((s, m))
-                    if not y:
-                        continue
-                    a = p.avail_source(d, s, m)
-                    supply += sum(a * y * self._val("Buy", (s, tau)) for tau in p.window[d])
+                start = p.start_year[d]
+                sites, stock = p.surviving_stock(d, m)
+                stock += sum(a * self._val("Stock", (m, l, start - 1)) for l, a in sites)
+                supply = sum(
+                    tonnes * self._val("Buy", (s, tau))
+                    for s, tonnes in p.surviving_supply(d, m)
+                    for tau in p.window[d]
+                )
                 by_stock = min(need, max(0.0, stock))
                 by_supply = min(need - by_stock, max(0.0, supply))
                 unmet = need - by_stock - by_supply
@@ -416,8 +367,8 @@ class _Extractor:
         if r.objective_usd is not None and r.parts:
             rows.append({"item": OBJECTIVE_LABEL, "value": r.objective_usd, "unit": "USD"})
             rows.extend(
-                {"item": PART_LABELS[k], "value": r.parts.get(k, 0.0), "unit": "USD"}
-                for k in PART_KEYS
+                {"item": part.label, "value": r.parts.get(part.json_key, 0.0), "unit": part.unit}
+                for part in PARTS
             )
         if r.diagnosis is not None:
             rows.append({"item": "Why no plan", "value": r.diagnosis.suggestion, "unit": ""})
@@ -632,76 +583,15 @@ class _Extractor:
         )
 
     # ----- duals ---------------------------------------------------------------
-    def _row_unit(self, family: str, index: tuple[Any, ...]) -> str:
-        if family == "source_capacity":
-            return self.unit_of_source[index[0]]
-        return {"site_capacity": "m3", "budget": "USD"}.get(family, "t")
-
     def sentence(self, family: str, index: tuple[Any, ...], dual: float) -> str:
         """What a dual means, in planner words, signed as the family's docstring says."""
-        money = _amount(dual) + self.money_note + "."
-        gain = dual < 0  # the objective falls when the limit grows
-
-        def would(subject: str) -> str:
-            return f"{subject} would {'save' if gain else 'cost'} {money}"
-
-        def does(subject: str) -> str:
-            return f"{subject} {'saves' if gain else 'costs'} {money}"
-
-        if family == "stock_target":
-            m, t = index
-            return does(f"One more tonne of {m} target in {t}")
-        if family == "disruption_cover":
-            d, m = index
-            return does(f"One more tonne of {m} need in disruption {d}")
-        if family == "coverage_floor":
-            d, m = index
-            return would(f"Letting one more tonne of {m} need in disruption {d} go unmet")
-        if family == "source_capacity":
-            s, t = index
-            unit = self.unit_of_source[s]
-            what = "tonne" if unit == "t" else f"unit ({unit})"
-            return would(f"One more {what} of capacity of {s} in {t}")
-        if family == "site_capacity":
-            l, t = index
-            return would(f"One more m3 of space at {l} in {t}")
-        if family == "budget":
-            (t,) = index
-            return would(f"One more USD of budget in {t}")
-        if family == "output_split":
-            s, m, t = index
-            # written as yield * Buy - Ship - Surplus = 0: one more unit of the limit is
-            # a tonne of output lost
-            return would(f"Losing one tonne of the {m} output of {s} in {t}")
-        if family == "stock_balance":
-            m, l, t = index
-            return would(f"One free tonne of {m} arriving at {l} in {t}")
-        if family == "sourcing_rule":
-            r, m, t = index
-            rule = self.rules[r]
-            group = f"{rule.group_type.replace('_', ' ')} {rule.group}"
-            if rule.limit == "max_share":
-                return would(
-                    f"Allowing one more tonne of {m} from {group} in {t} than rule {r} permits "
-                    f"(at most {_share(rule.share)})"
-                )
-            return would(
-                f"Requiring one more tonne of {m} from {group} in {t} than rule {r} asks "
-                f"(at least {_share(rule.share)})"
-            )
-        if family == "site_dispersion":
-            r, m, l, t = index
-            share = _share(self.rules[r].share)
-            return would(
-                f"Letting one more tonne of {m} sit at {l} in {t} than rule {r} permits "
-                f"(at most {share} per site)"
-            )
-        return does(f"One more unit of the limit of {family}[{', '.join(map(str, index))}]")
+        return BY_NAME[family].sentence(self.p, index, dual, _amount(dual) + self.money_note)
 
     def shadow_prices(self) -> pd.DataFrame:
         rows = []
         missing = 0
-        for family in REPORT_ORDER:
+        for fam in FAMILIES:
+            family = fam.name
             for index, row in self.r.rows.get(family, {}).items():
                 if row.dual is None:
                     missing += 1
@@ -713,7 +603,7 @@ class _Extractor:
                         "family": family,
                         "index": index_text(family, index),
                         "dual [USD per unit]": row.dual + 0.0,
-                        "unit": f"USD/{self._row_unit(family, index)}",
+                        "unit": f"USD/{fam.unit_of(self.p, index)}",
                         "meaning": self.sentence(family, index, row.dual),
                     }
                 )
@@ -736,7 +626,8 @@ class _Extractor:
 
     def binding(self) -> pd.DataFrame:
         rows = []
-        for family in REPORT_ORDER:
+        for fam in FAMILIES:
+            family = fam.name
             for index, row in self.r.rows.get(family, {}).items():
                 if row.lower is not None and row.lower == row.upper:
                     continue  # a balance: always "at its limit", not a limit in planner terms
@@ -751,11 +642,13 @@ class _Extractor:
                     {
                         "family": family,
                         "index": index_text(family, index),
-                        "requirement": _drop_name(explain_member(self.p, family, index).text),
+                        "requirement": _drop_name(
+                            explain_member(self.p, family, index, limit=row).text
+                        ),
                         "body": row.body + 0.0,
                         "side": side,
                         "limit": limit + 0.0,
-                        "unit": self._row_unit(family, index),
+                        "unit": fam.unit_of(self.p, index),
                         "dual [USD per unit]": None if row.dual is None else row.dual + 0.0,
                     }
                 )
@@ -848,11 +741,10 @@ class _Extractor:
             by_type[label] = frame
 
         parts = self.r.parts
-        sign = {"resale_usd": -1.0}
         cost = _frame(
             [
-                {"part": PART_LABELS[k], "discounted [USD]": sign.get(k, 1.0) * parts.get(k, 0.0)}
-                for k in PART_KEYS
+                {"part": part.label, "discounted [USD]": part.sign * parts.get(part.json_key, 0.0)}
+                for part in PARTS
             ]
             + [{"part": "Objective", "discounted [USD]": self.r.objective_usd}],
             ["part", "discounted [USD]"],

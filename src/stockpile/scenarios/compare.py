@@ -23,17 +23,10 @@ from typing import Any
 import pandas as pd
 
 from stockpile.reports import excel
-from stockpile.result import PART_KEYS
+from stockpile.model.objective import PARTS
 from stockpile.scenarios.overrides import Scenario
 from stockpile.scenarios.runner import Outcome
 
-_PART_WORDS = {
-    "purchase_usd": "purchase",
-    "transport_usd": "transport",
-    "holding_usd": "holding",
-    "resale_usd": "resale (income)",
-    "shortfall_penalty_usd": "shortfall penalty",
-}
 _BLOCS_ORDER = ("domestic", "allied", "partner", "other", "adversary")
 _TYPES_ORDER = ("domestic_mine", "recycling", "seabed", "allied_mine", "market")
 
@@ -176,11 +169,11 @@ def _kpis(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
     add("status", "", [o.status for o in outcomes])
     add("objective", "USD", [o.objective_usd if o.has_plan else None for o in outcomes])
-    for key in PART_KEYS:
+    for part in PARTS:
         add(
-            _PART_WORDS.get(key, key),
-            "USD",
-            [o.parts.get(key) if o.has_plan else None for o in outcomes],
+            part.word,
+            part.unit,
+            [o.parts.get(part.json_key) if o.has_plan else None for o in outcomes],
         )
     add("unmet disruption need", "t", [_plan(o, sum(o.unmet_t.values())) for o in outcomes])
     for m in materials:
@@ -271,11 +264,10 @@ def _chart_frames(outcomes: Sequence[Outcome]) -> dict[str, pd.DataFrame]:
         {
             "scenario": _names(outcomes),
             **{
-                f"{_PART_WORDS[k]} [USD]": [
-                    _plan(o, -o.parts.get(k, 0.0) if k == "resale_usd" else o.parts.get(k, 0.0))
-                    for o in outcomes
+                f"{part.word} [{part.unit}]": [
+                    _plan(o, part.sign * o.parts.get(part.json_key, 0.0)) for o in outcomes
                 ]
-                for k in PART_KEYS
+                for part in PARTS
             },
         }
     )

@@ -1,38 +1,22 @@
-"""formulate(params) -> LP rows; build_model(params) -> Pyomo ConcreteModel of those rows."""
+"""build_model(inputs) -> the Pyomo ConcreteModel of MODEL.md, for users and
+``stockpile solve --interface pyomo``.
+
+The model is made from the same rows that ``formulate`` hands to HiGHS on the default
+path, so the two can never disagree. A user can inspect it, add constraints and solve
+it with any Pyomo solver; the default ``stockpile solve`` never builds it.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from stockpile.data.params import Params
-from stockpile.model.constraints.disruption import coverage_floor_rows, disruption_cover_rows
-from stockpile.model.constraints.money import budget_rows
-from stockpile.model.constraints.rules import site_dispersion_rows, sourcing_rule_rows
-from stockpile.model.constraints.storage import (
-    site_capacity_rows,
-    stock_balance_rows,
-    stock_target_rows,
-)
-from stockpile.model.constraints.supply import output_split_rows, source_capacity_rows
-from stockpile.model.lp import LP, Index, Row, make_columns, make_lookups
-from stockpile.model.objective import PARTS, objective_parts
-
-#: The constraint families of MODEL.md, in its order, with the function making their rows.
-FAMILIES: dict[str, Callable[[LP], dict[Index, Row]]] = {
-    "output_split": output_split_rows,
-    "source_capacity": source_capacity_rows,
-    "stock_balance": stock_balance_rows,
-    "site_capacity": site_capacity_rows,
-    "stock_target": stock_target_rows,
-    "budget": budget_rows,
-    "sourcing_rule": sourcing_rule_rows,
-    "site_dispersion": site_dispersion_rows,
-    "disruption_cover": disruption_cover_rows,
-    "coverage_floor": coverage_floor_rows,
-}
+from stockpile.data.inputs import Inputs
+from stockpile.data.params import Params, build_params
+from stockpile.model.families import MODEL_ORDER
+from stockpile.model.formulate import formulate
+from stockpile.model.lp import LP
+from stockpile.model.objective import PARTS
 
 _VAR_DOCS = {
     "Buy": "activity bought from source s in year t [activity units]",
@@ -43,19 +27,12 @@ _VAR_DOCS = {
 }
 
 
-def formulate(p: Params) -> LP:
-    """Every variable, row and objective coefficient of MODEL.md, as numbers."""
-    lp = LP(params=p, columns=make_columns(p), lookups=make_lookups(p))
-    for family, make_rows in FAMILIES.items():
-        lp.families[family] = make_rows(lp)
-    lp.parts = objective_parts(lp)
-    return lp
-
-
-def build_model(p: Params, lp: LP | None = None) -> pyo.ConcreteModel:
-    """The Pyomo model of MODEL.md: sets, the five variables, the ten constraint
-    families (each row exactly as ``formulate`` made it) and the objective with its
-    parts as named expressions. ``model.lp`` keeps the rows for the hand-over."""
+def build_model(data: Inputs | Params, lp: LP | None = None) -> pyo.ConcreteModel:
+    """The Pyomo model of MODEL.md: sets, the five variables, the constraint families
+    (each row exactly as ``formulate`` made it) and the objective ``total_cost`` with
+    its parts as named expressions. ``model.params`` and ``model.lp`` keep the
+    parameters and the rows it was built from."""
+    p = build_params(data) if isinstance(data, Inputs) else data
     lp = lp or formulate(p)
     model = pyo.ConcreteModel(name="stockpile")
     model.params = p
@@ -105,27 +82,23 @@ def build_model(p: Params, lp: LP | None = None) -> pyo.ConcreteModel:
         )
 
     for part in PARTS:
-        coefs = lp.parts[part]
+        coefs = lp.parts[part.key]
         setattr(
             model,
-            part,
+            part.key,
             pyo.Expression(
                 expr=linear(list(coefs), list(coefs.values())),
-                doc=f"discounted {part.replace('_', ' ')} [USD]",
+                doc=f"discounted {part.label.lower()} [{part.unit}]",
             ),
         )
     model.total_cost = pyo.Objective(
-        expr=model.purchase
-        + model.transport
-        + model.holding
-        - model.resale
-        + model.shortfall_penalty,
+        expr=sum(part.sign * getattr(model, part.key) for part in PARTS),
         sense=pyo.minimize,
         doc="discounted cost of the plan [USD]",
     )
 
-    for family, make_rows in FAMILIES.items():
-        rows = lp.families[family]
+    for family in MODEL_ORDER:
+        rows = lp.families[family.name]
 
         def rule(_mdl, *idx, rows=rows):
             row = rows[idx]
@@ -134,6 +107,6 @@ def build_model(p: Params, lp: LP | None = None) -> pyo.ConcreteModel:
                 return body == row.lower
             return (row.lower, body, row.upper)
 
-        doc = (make_rows.__doc__ or family).strip().splitlines()[0]
-        setattr(model, family, pyo.Constraint(list(rows), rule=rule, doc=doc))
+        doc = (family.rows.__doc__ or family.name).strip().splitlines()[0]
+        setattr(model, family.name, pyo.Constraint(list(rows), rule=rule, doc=doc))
     return model

@@ -1,1 +1,0 @@
-"""One module per topic, one ``add_<family>`` function per constraint family."""
