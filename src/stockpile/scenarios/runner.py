@@ -28,6 +28,7 @@ from typing import Any
 
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
+from stockpile.result import PLAN_STATUSES
 from stockpile.solve import SolveOptions
 
 #: Status of a scenario whose solve raised an exception (not a solver status).
@@ -66,7 +67,7 @@ class Outcome:
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("optimal", "time_limit_feasible")
+        return self.status in PLAN_STATUSES
 
     def final_stock_t(self) -> dict[str, float]:
         """Stock of each material at the end of the last year [t]."""
