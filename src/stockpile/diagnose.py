@@ -34,14 +34,24 @@ def explain_member(
         text = f"{family}[{', '.join(map(str, index))}] {side}".strip()
         return IisMember(family=family, index=tuple(index), text=text)
     explained = fam.explain(p, tuple(index), limit)
-    return IisMember(
-        family=family, index=tuple(index), text=explained.text, sources=explained.refs
-    )
+    return IisMember(family=family, index=tuple(index), text=explained.text, sources=explained.refs)
 
 
 def is_linking(member: IisMember) -> bool:
     """True for a balance row or a variable bound: it links the limits, names none."""
     return member.family in STRUCTURAL or member.family.startswith("bound:")
+
+
+def named_limits(diagnosis: Diagnosis) -> tuple[list[tuple[str, str]], int]:
+    """What a diagnosis says in planner terms: (text, workbook rows) of every member that
+    names a limit, the rows as "Sheet row N: what; ...", in the diagnosis's order; and
+    how many linking members (``is_linking``) were left out."""
+    lines = [
+        (m.text, "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources))
+        for m in diagnosis.members
+        if not is_linking(m)
+    ]
+    return lines, len(diagnosis.members) - len(lines)
 
 
 def explain(
