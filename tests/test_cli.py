@@ -182,7 +182,7 @@ def test_methods_agree_on_the_hand_case(hand_xlsx: Path, tmp_path: Path, method:
 def test_the_summary_says_what_kind_of_diagnosis_it_shows(capsys, method, words):
     from types import SimpleNamespace
 
-    from stockpile.cli import _print_summary
+    from stockpile.console import print_summary
     from stockpile.result import Diagnosis, IisMember, SolveResult
 
     member = IisMember("stock_target", ("X", 2027), "target text", (("Targets", 4, "X"),))
@@ -191,7 +191,7 @@ def test_the_summary_says_what_kind_of_diagnosis_it_shows(capsys, method, words)
         log="the dual simplex stalled; re-solved with the interior point method",
         diagnosis=Diagnosis(method, (member,), "Relax one."),
     )
-    _print_summary(SimpleNamespace(result=result, report_path=None))
+    print_summary(SimpleNamespace(result=result, report_path=None))
     out = " ".join(capsys.readouterr().out.split())
     assert words in out
     assert "The dual simplex stalled; re-solved with the interior point method." in out

@@ -1,4 +1,5 @@
-"""What ``stockpile solve --scenario`` and ``stockpile compare`` do, without the CLI.
+"""What ``stockpile solve --scenario`` and ``stockpile compare`` do, and the scenario
+checks of ``stockpile validate``, without the CLI.
 
 Scenario names are looked up in a ``--scenarios FILE`` workbook first, then in the
 input workbook's own Scenarios sheet, then among the bundled scenarios; the first place
@@ -67,6 +68,24 @@ def find_scenarios(
     if problems:
         raise InputError(problems)
     return found
+
+
+def validate_workbook(path: Path) -> list[Problem]:
+    """Read and check a workbook, then apply every scenario of its Scenarios sheet (if
+    any), so that a bad override is found by ``validate``, not only when it is solved.
+    Returns the warnings; ``InputError`` lists the problems."""
+    from stockpile.pipeline import load
+
+    inputs, warnings = load(path)
+    problems: list[Problem] = []
+    for scenario in read_scenarios(path).values():
+        try:
+            apply_scenario(inputs, scenario)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return warnings
 
 
 def load_base(input_path: Path | None) -> tuple[Inputs, list[Problem], dict[str, Any]]:
