@@ -16,6 +16,7 @@ import typer
 
 from stockpile import console
 from stockpile.console import err
+from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.problems import InputError
 
 
@@ -98,9 +99,7 @@ def example(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write the bundled default dataset (US critical minerals 2026-2040) as a workbook."""
-    from stockpile.pipeline import bundled_workbook
-
-    _write_new(path, force, lambda p: shutil.copyfile(bundled_workbook(), p), "Default dataset")
+    _write_new(path, force, lambda p: shutil.copyfile(BUNDLED, p), "Default dataset")
 
 
 def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: str) -> None:
@@ -171,14 +170,14 @@ def solve(
     ] = None,
 ) -> None:
     """Solve a workbook (or the bundled dataset) and write the Excel report."""
-    from stockpile.pipeline import bundled_workbook, run
+    from stockpile.pipeline import run
     from stockpile.reports.excel import ReportWriteError
     from stockpile.solve import SolveOptions
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
-    path = input if input is not None else bundled_workbook()
-    name = path.name if input is not None else f"{path.name} (bundled default dataset)"
+    path = input if input is not None else BUNDLED
+    name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
         err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)

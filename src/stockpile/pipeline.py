@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -31,15 +30,7 @@ from stockpile.solve import (
     update_direct,
 )
 
-#: The bundled default dataset, as written by ``stockpile example``.
-BUNDLED_NAME = "default.xlsx"
-
 Phase = Callable[[str], None]
-
-
-def bundled_workbook() -> Path:
-    """Path of the bundled default dataset workbook inside the installed package."""
-    return Path(str(resources.files("stockpile.data").joinpath(BUNDLED_NAME)))
 
 
 def package_version() -> str:

@@ -17,6 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
 from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
@@ -91,20 +92,15 @@ def validate_workbook(path: Path) -> list[Problem]:
 def load_base(input_path: Path | None) -> tuple[Inputs, list[Problem], dict[str, Any]]:
     """The base inputs, their warnings and what the provenance says about them.
 
-    No input: the bundled default workbook, or the dataset built in code when that
-    workbook is not installed.
+    No input: the bundled default workbook, as for ``stockpile solve``.
     """
-    from stockpile.pipeline import bundled_workbook, load, sha256
+    from stockpile.pipeline import load, sha256
 
-    path = input_path if input_path is not None else bundled_workbook()
-    if input_path is None and not path.exists():
-        from stockpile.data.default_dataset import default_inputs
-
-        return default_inputs(), [], {"input_file": "bundled default dataset (built in code)"}
+    path = input_path if input_path is not None else BUNDLED
     if not path.exists():
         raise InputError([Problem(f"file not found: {path}", "Check the path and the file name.")])
     inputs, warnings = load(path)
-    name = path.name if input_path is not None else f"{path.name} (bundled default dataset)"
+    name = path.name if input_path is not None else BUNDLED_LABEL
     return inputs, warnings, {"input_file": name, "input_sha256": sha256(path)}
 
 
