@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from stockpile import package_version
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import Problem
@@ -33,11 +34,15 @@ from stockpile.solve import (
 Phase = Callable[[str], None]
 
 
-def package_version() -> str:
-    try:
-        return version("stockpile-optimizer")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "unknown"
+def run_facts(solver_options: dict[str, Any]) -> dict[str, Any]:
+    """What the provenance of every run (a solve, a comparison) says about the software."""
+    return {
+        "package": f"stockpile-optimizer {package_version()}",
+        "python": platform.python_version(),
+        "pyomo": version("pyomo"),
+        "highs": highs_version(),
+        "solver_options": solver_options,
+    }
 
 
 def sha256(path: Path) -> str:
@@ -126,11 +131,7 @@ def finish(
         "input_sha256": digest,
         **(extra or {}),
         "started_utc": started.isoformat(timespec="seconds"),
-        "package": f"stockpile-optimizer {package_version()}",
-        "python": platform.python_version(),
-        "pyomo": version("pyomo"),
-        "highs": highs_version(),
-        "solver_options": result.solver.get("options", {}),
+        **run_facts(result.solver.get("options", {})),
     }
     if report_path is not None:
         on_phase("report")

@@ -8,12 +8,10 @@ that defines a name wins (``find_scenarios`` reports where each came from).
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +198,7 @@ def compare(
     (checked before solving too, so a bad ``output`` fails fast) and
     ``runner.ScaleOutError`` (Dask unreachable).
     """
-    from stockpile.pipeline import highs_version, package_version
+    from stockpile.pipeline import run_facts
     from stockpile.reports import excel
     from stockpile.scenarios.compare import write_comparison
 
@@ -217,11 +215,7 @@ def compare(
         "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_time_s": round(time.perf_counter() - tick, 3),
         "run_on": f"Dask cluster {dask}" if dask is not None else f"{workers} worker process(es)",
-        "package": f"stockpile-optimizer {package_version()}",
-        "python": platform.python_version(),
-        "pyomo": version("pyomo"),
-        "highs": highs_version(),
-        "solver_options": options.highs_options(),
+        **run_facts(options.highs_options()),
     }
     write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance)
     return Comparison(outcomes, scenarios, warnings, provenance, output)
