@@ -172,6 +172,25 @@ def test_methods_agree_on_the_hand_case(hand_xlsx: Path, tmp_path: Path, method:
     assert out["objective_usd"] == pytest.approx(1665.0, rel=1e-7)
 
 
+def test_pyomo_interface_agrees_with_the_default(hand_xlsx: Path, tmp_path: Path):
+    code, direct = solve_json(str(hand_xlsx), "-o", str(tmp_path / "direct.xlsx"))
+    code_pyomo, pyomo = solve_json(
+        str(hand_xlsx), "-o", str(tmp_path / "pyomo.xlsx"), "--interface", "pyomo"
+    )
+    assert code == code_pyomo == 0
+    assert pyomo["status"] == direct["status"] == "optimal"
+    assert pyomo["objective_usd"] == pytest.approx(direct["objective_usd"], rel=1e-9)
+
+
+def test_unknown_interface_exits_2_and_says_why(hand_xlsx: Path, tmp_path: Path):
+    result = runner.invoke(
+        app, ["solve", str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--interface", "gurobi"]
+    )
+    assert result.exit_code == 2
+    assert "--interface" in result.output and "use direct or pyomo" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 @pytest.mark.parametrize(
     ("method", "words"),
     [

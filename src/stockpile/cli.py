@@ -153,6 +153,14 @@ def solve(
     method: Annotated[
         str, typer.Option("--method", help="LP method: choose, simplex, ipm or pdlp.")
     ] = "choose",
+    interface: Annotated[
+        str,
+        typer.Option(
+            "--interface",
+            help="direct: hand the rows to HiGHS (default); pyomo: build the Pyomo model and "
+            "solve it through Pyomo's HiGHS interface",
+        ),
+    ] = "direct",
     write_lp: Annotated[
         Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
     ] = None,
@@ -176,6 +184,8 @@ def solve(
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
+    if interface not in ("direct", "pyomo"):
+        raise typer.BadParameter("use direct or pyomo", param_hint="--interface")
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
@@ -186,6 +196,7 @@ def solve(
         threads=threads,
         method=method,  # type: ignore[arg-type]
         write_lp=write_lp,
+        interface=interface,  # type: ignore[arg-type]
     )
     if scenario is not None or scenarios_file is not None:
         from functools import partial
