@@ -172,6 +172,25 @@ def test_methods_agree_on_the_hand_case(hand_xlsx: Path, tmp_path: Path, method:
     assert out["objective_usd"] == pytest.approx(1665.0, rel=1e-7)
 
 
+def test_pyomo_interface_agrees_with_the_default(hand_xlsx: Path, tmp_path: Path):
+    code, direct = solve_json(str(hand_xlsx), "-o", str(tmp_path / "direct.xlsx"))
+    code_pyomo, pyomo = solve_json(
+        str(hand_xlsx), "-o", str(tmp_path / "pyomo.xlsx"), "--interface", "pyomo"
+    )
+    assert code == code_pyomo == 0
+    assert pyomo["status"] == direct["status"] == "optimal"
+    assert pyomo["objective_usd"] == pytest.approx(direct["objective_usd"], rel=1e-9)
+
+
+def test_unknown_interface_exits_2_and_says_why(hand_xlsx: Path, tmp_path: Path):
+    result = runner.invoke(
+        app, ["solve", str(hand_xlsx), "-o", str(tmp_path / "r.xlsx"), "--interface", "gurobi"]
+    )
+    assert result.exit_code == 2
+    assert "--interface" in result.output and "use direct or pyomo" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 @pytest.mark.parametrize(
     ("method", "words"),
     [
@@ -182,7 +201,7 @@ def test_methods_agree_on_the_hand_case(hand_xlsx: Path, tmp_path: Path, method:
 def test_the_summary_says_what_kind_of_diagnosis_it_shows(capsys, method, words):
     from types import SimpleNamespace
 
-    from stockpile.cli import _print_summary
+    from stockpile.console import print_summary
     from stockpile.result import Diagnosis, IisMember, SolveResult
 
     member = IisMember("stock_target", ("X", 2027), "target text", (("Targets", 4, "X"),))
@@ -191,7 +210,7 @@ def test_the_summary_says_what_kind_of_diagnosis_it_shows(capsys, method, words)
         log="the dual simplex stalled; re-solved with the interior point method",
         diagnosis=Diagnosis(method, (member,), "Relax one."),
     )
-    _print_summary(SimpleNamespace(result=result, report_path=None))
+    print_summary(SimpleNamespace(result=result, report_path=None))
     out = " ".join(capsys.readouterr().out.split())
     assert words in out
     assert "The dual simplex stalled; re-solved with the interior point method." in out

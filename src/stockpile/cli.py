@@ -1,21 +1,23 @@
-"""The ``stockpile`` command: parse, call the pipeline, map outcomes to exit codes."""
+"""The ``stockpile`` command: parse the options, make one application call, map its
+outcome (or exception) to an exit code. What the terminal shows is ``console``'s."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
-from stockpile.data.problems import InputError, Problem
+from stockpile import console
+from stockpile.console import err
+from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
+from stockpile.data.problems import InputError
 
 
 class Exit(IntEnum):
@@ -46,7 +48,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
 
 
 @contextlib.contextmanager
@@ -68,21 +69,6 @@ def _stdout_to_stderr() -> Iterator[None]:
             sys.__stdout__.flush()
         os.dup2(saved, fd)
         os.close(saved)
-
-
-def _print_problems(problems: list[Problem], as_json: bool, extra: dict | None = None) -> None:
-    from stockpile.data.render import problems_json, problems_table
-
-    if as_json:
-        payload: Any = (
-            problems_json(problems)
-            if extra is None
-            else {**extra, "problems": problems_json(problems)}
-        )
-        typer.echo(json.dumps(payload, indent=2, default=str))
-    else:
-        if problems:
-            err.print(problems_table(problems))
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -113,9 +99,7 @@ def example(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write the bundled default dataset (US critical minerals 2026-2040) as a workbook."""
-    from stockpile.pipeline import bundled_workbook
-
-    _write_new(path, force, lambda p: shutil.copyfile(bundled_workbook(), p), "Default dataset")
+    _write_new(path, force, lambda p: shutil.copyfile(BUNDLED, p), "Default dataset")
 
 
 def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: str) -> None:
@@ -140,37 +124,14 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Print problems as JSON.")] = False,
 ) -> None:
     """Check a workbook and report every problem; exit 0 when clean, 65 otherwise."""
-    from stockpile.pipeline import load
+    from stockpile.scenarios.commands import validate_workbook
 
     try:
-        inputs, warnings = load(input)
-        _check_scenarios(input, inputs)
+        warnings = validate_workbook(input)
     except InputError as exc:
-        _print_problems(exc.problems, as_json)
-        n = sum(p.severity == "error" for p in exc.problems)
-        if not as_json:
-            err.print(f"[red]{n} error(s)[/] in {input}. Fix them and run validate again.")
+        console.print_validation(input, exc.problems, as_json, valid=False)
         raise typer.Exit(Exit.INVALID_INPUT) from None
-    _print_problems(warnings, as_json)
-    if not as_json:
-        err.print(
-            f"[green]{input} is valid[/]" + (f" ({len(warnings)} warning(s))" if warnings else ".")
-        )
-
-
-def _check_scenarios(path: Path, inputs: Any) -> None:
-    """Apply every scenario of the workbook's Scenarios sheet (if any) to its data, so
-    that a bad override is found by validate, not only when it is solved."""
-    from stockpile.scenarios.overrides import apply_scenario, read_scenarios
-
-    problems: list[Problem] = []
-    for scenario in read_scenarios(path).values():
-        try:
-            apply_scenario(inputs, scenario)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    console.print_validation(input, warnings, as_json, valid=True)
 
 
 @app.command()
@@ -192,6 +153,14 @@ def solve(
     method: Annotated[
         str, typer.Option("--method", help="LP method: choose, simplex, ipm or pdlp.")
     ] = "choose",
+    interface: Annotated[
+        str,
+        typer.Option(
+            "--interface",
+            help="direct: hand the rows to HiGHS (default); pyomo: build the Pyomo model and "
+            "solve it through Pyomo's HiGHS interface",
+        ),
+    ] = "direct",
     write_lp: Annotated[
         Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
     ] = None,
@@ -209,14 +178,16 @@ def solve(
     ] = None,
 ) -> None:
     """Solve a workbook (or the bundled dataset) and write the Excel report."""
-    from stockpile.pipeline import bundled_workbook, run
+    from stockpile.pipeline import run
     from stockpile.reports.excel import ReportWriteError
     from stockpile.solve import SolveOptions
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
-    path = input if input is not None else bundled_workbook()
-    name = path.name if input is not None else f"{path.name} (bundled default dataset)"
+    if interface not in ("direct", "pyomo"):
+        raise typer.BadParameter("use direct or pyomo", param_hint="--interface")
+    path = input if input is not None else BUNDLED
+    name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
         err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
@@ -225,16 +196,8 @@ def solve(
         threads=threads,
         method=method,  # type: ignore[arg-type]
         write_lp=write_lp,
+        interface=interface,  # type: ignore[arg-type]
     )
-
-    status_ctx = (
-        contextlib.nullcontext() if quiet else err.status("Reading the workbook...", spinner="dots")
-    )
-    phases = {
-        "read": "Reading the workbook...",
-        "build and solve": "Building the model and solving with HiGHS...",
-        "report": "Writing the report...",
-    }
     if scenario is not None or scenarios_file is not None:
         from functools import partial
 
@@ -244,19 +207,11 @@ def solve(
             raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
         run = partial(run_scenario, scenario=scenario, scenarios_file=scenarios_file)
     try:
-        with status_ctx as status, _stdout_to_stderr():
-            outcome = run(
-                path,
-                output,
-                options,
-                on_phase=(lambda ph: status.update(phases.get(ph, ph)))
-                if status
-                else (lambda _: None),
-                display_name=name,
-            )
+        with console.solve_progress(quiet) as on_phase, _stdout_to_stderr():
+            outcome = run(path, output, options, on_phase=on_phase, display_name=name)
     except FileNotFoundError:
         err.print(f"[red]Input not found: {path}[/]")
-        _fail_json(as_json, "invalid_input", f"Input not found: {path}")
+        console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
@@ -265,16 +220,15 @@ def solve(
             f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
             "Close it in Excel or choose another -o."
         )
-        _fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
 
-    result = outcome.result
     if as_json:
-        typer.echo(json.dumps(_result_json(outcome), indent=2, default=str))
+        console.echo_json(console.result_json(outcome))
     else:
-        _print_problems(outcome.warnings, as_json=False)
-        _print_summary(outcome)
-    raise typer.Exit(STATUS_EXIT[result.status])
+        console.print_problems(outcome.warnings, as_json=False)
+        console.print_summary(outcome)
+    raise typer.Exit(STATUS_EXIT[outcome.result.status])
 
 
 @app.command()
@@ -315,8 +269,6 @@ def compare(
 ) -> None:
     """Solve the base and each scenario and write a comparison workbook (exit 0 when
     written, even if some scenarios have no plan)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
@@ -327,25 +279,8 @@ def compare(
     if input is not None and output.resolve() == input.resolve():
         err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
-    progress = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=False,
-    )
-    bar = progress.add_task("Reading and applying the scenarios", total=None)
-
-    def started(n: int) -> None:
-        progress.update(bar, total=n, description="Solving")
-
-    def done(o: Any) -> None:
-        progress.update(bar, advance=1, description=f"Solved {o.name}: {o.status}")
-
     try:
-        with progress, _stdout_to_stderr():
+        with console.compare_progress(quiet) as (started, done), _stdout_to_stderr():
             outcome = commands.compare(
                 input,
                 scenario,
@@ -364,152 +299,23 @@ def compare(
             f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
             "Close it in Excel or choose another -o."
         )
-        _fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
     except ScaleOutError as exc:
         err.print(f"[red]{exc}[/]")
-        _fail_json(as_json, "cluster_unavailable", str(exc))
+        console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
 
-    base = outcome.outcomes[0]
     if as_json:
-        payload = {
-            "output": str(outcome.path),
-            "input": outcome.provenance.get("input_file"),
-            "input_sha256": outcome.provenance.get("input_sha256"),
-            "base": base.to_json(),
-            "scenarios": [
-                {
-                    **o.to_json(),
-                    "delta_objective_usd": (
-                        o.objective_usd - base.objective_usd
-                        if o.has_plan and base.has_plan
-                        else None
-                    ),
-                }
-                for o in outcome.outcomes[1:]
-            ],
-            "warnings": [p.to_dict() for p in outcome.warnings],
-        }
-        typer.echo(json.dumps(payload, indent=2, default=str))
+        console.echo_json(console.compare_json(outcome))
     else:
-        _print_comparison(outcome)
-
-
-def _print_comparison(outcome: Any) -> None:
-    from rich.table import Table
-
-    out = Console(highlight=False)
-    base = outcome.outcomes[0]
-    table = Table(title="Scenarios against the base (discounted USD)", title_justify="left")
-    for name, justify in (("scenario", "left"), ("status", "left"), ("objective", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    table.add_column("vs base", justify="right")
-    for o in outcome.outcomes:
-        objective = f"{o.objective_usd:,.0f}" if o.has_plan else "-"
-        delta = (
-            f"{o.objective_usd - base.objective_usd:+,.0f}"
-            if o is not base and o.has_plan and base.has_plan
-            else ""
-        )
-        table.add_row(o.name, o.status, objective, delta)
-    out.print(table)
-    out.print(f"Comparison: {outcome.path}")
+        console.print_comparison(outcome)
 
 
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:
     """Report bad input (as JSON or a table) and exit 65: nothing was solved."""
-    _print_problems(
-        exc.problems,
-        as_json,
-        extra=_null_result("invalid_input", str(exc)) if as_json else None,
-    )
-    if not as_json:
-        n = sum(p.severity == "error" for p in exc.problems)
-        err.print(
-            f"[red]{n} error(s)[/]{where}; nothing was solved. "
-            "Run `stockpile validate` after fixing them."
-        )
+    console.print_invalid_input(exc.problems, str(exc), as_json, where)
     raise typer.Exit(Exit.INVALID_INPUT)
-
-
-def _null_result(status: str, message: str) -> dict[str, Any]:
-    return {"status": status, "message": message, "objective_usd": None, "parts": None}
-
-
-def _fail_json(as_json: bool, status: str, message: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(_null_result(status, message), indent=2))
-
-
-def _result_json(outcome: Any) -> dict[str, Any]:
-    result = outcome.result
-    payload = result.to_json()
-    payload["report"] = str(outcome.report_path) if outcome.report_path else None
-    payload["input"] = outcome.provenance.get("input_file")
-    payload["input_sha256"] = outcome.provenance.get("input_sha256")
-    payload["timings_s"] = {k: round(v, 4) for k, v in result.timings.items()}
-    payload["counts"] = result.counts
-    payload["warnings"] = [p.to_dict() for p in outcome.warnings]
-    if result.diagnosis is not None:
-        payload["diagnosis"] = {
-            "method": result.diagnosis.method,
-            "suggestion": result.diagnosis.suggestion,
-            "note": result.diagnosis.note,
-            "members": [
-                {
-                    "family": m.family,
-                    "index": list(m.index),
-                    "text": m.text,
-                    "rows": [{"sheet": s, "row": r, "what": w} for s, r, w in m.sources],
-                }
-                for m in result.diagnosis.members
-            ],
-        }
-    return payload
-
-
-def _print_summary(outcome: Any) -> None:
-    from rich.table import Table
-
-    from stockpile.diagnose import STRUCTURAL
-    from stockpile.result import STATUS_WORDS
-
-    result = outcome.result
-    out = Console(highlight=False)
-    out.print(STATUS_WORDS[result.status])
-    if result.log:  # how the solver got there, when not the usual way
-        out.print(f"[dim]{result.log[:1].upper()}{result.log[1:]}.[/]")
-    if result.has_plan:
-        table = Table(title="Discounted cost (USD)", title_justify="left")
-        table.add_column("part")
-        table.add_column("USD", justify="right")
-        for key, value in result.parts.items():
-            table.add_row(key.removesuffix("_usd"), f"{value:,.0f}")
-        table.add_row("[b]objective[/]", f"[b]{result.objective_usd:,.0f}[/]")
-        out.print(table)
-    if result.diagnosis is not None:
-        kind = (
-            "an irreducible set of conflicting requirements"
-            if result.diagnosis.method == "iis"
-            else "the limits that had to be relaxed to make a plan possible"
-        )
-        out.print(f"[b]Why no plan exists[/] ({kind}):")
-        linking = 0
-        for m in result.diagnosis.members:
-            if m.family in STRUCTURAL or m.family.startswith("bound:"):
-                linking += 1
-                continue
-            rows = "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources)
-            out.print(f"  - {m.text}" + (f"  [dim]({rows})[/]" if rows else ""))
-        if linking:
-            out.print(
-                f"  [dim](and {linking} balance rows linking them; all are listed on the "
-                "report's Infeasibility sheet)[/]"
-            )
-        out.print(result.diagnosis.suggestion)
-    if outcome.report_path:
-        out.print(f"Report: {outcome.report_path}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

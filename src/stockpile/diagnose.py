@@ -42,6 +42,18 @@ def is_linking(member: IisMember) -> bool:
     return member.family in STRUCTURAL or member.family.startswith("bound:")
 
 
+def named_limits(diagnosis: Diagnosis) -> tuple[list[tuple[str, str]], int]:
+    """What a diagnosis says in planner terms: (text, workbook rows) of every member that
+    names a limit, the rows as "Sheet row N: what; ...", in the diagnosis's order; and
+    how many linking members (``is_linking``) were left out."""
+    lines = [
+        (m.text, "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources))
+        for m in diagnosis.members
+        if not is_linking(m)
+    ]
+    return lines, len(diagnosis.members) - len(lines)
+
+
 def explain(
     p: Params,
     members: list[tuple[str, tuple[Any, ...], str]],

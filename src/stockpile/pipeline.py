@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from stockpile import package_version
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import Problem
@@ -31,22 +31,18 @@ from stockpile.solve import (
     update_direct,
 )
 
-#: The bundled default dataset, as written by ``stockpile example``.
-BUNDLED_NAME = "default.xlsx"
-
 Phase = Callable[[str], None]
 
 
-def bundled_workbook() -> Path:
-    """Path of the bundled default dataset workbook inside the installed package."""
-    return Path(str(resources.files("stockpile.data").joinpath(BUNDLED_NAME)))
-
-
-def package_version() -> str:
-    try:
-        return version("stockpile-optimizer")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "unknown"
+def run_facts(solver_options: dict[str, Any]) -> dict[str, Any]:
+    """What the provenance of every run (a solve, a comparison) says about the software."""
+    return {
+        "package": f"stockpile-optimizer {package_version()}",
+        "python": platform.python_version(),
+        "pyomo": version("pyomo"),
+        "highs": highs_version(),
+        "solver_options": solver_options,
+    }
 
 
 def sha256(path: Path) -> str:
@@ -135,11 +131,7 @@ def finish(
         "input_sha256": digest,
         **(extra or {}),
         "started_utc": started.isoformat(timespec="seconds"),
-        "package": f"stockpile-optimizer {package_version()}",
-        "python": platform.python_version(),
-        "pyomo": version("pyomo"),
-        "highs": highs_version(),
-        "solver_options": result.solver.get("options", {}),
+        **run_facts(result.solver.get("options", {})),
     }
     if report_path is not None:
         on_phase("report")

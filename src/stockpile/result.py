@@ -29,6 +29,9 @@ STATUS_WORDS: dict[str, str] = {
     "error": "The solver failed (see the message).",
 }
 
+#: The statuses that come with a plan (a feasible solution to report).
+PLAN_STATUSES = frozenset({"optimal", "time_limit_feasible"})
+
 
 @dataclass(frozen=True)
 class RowValue:
@@ -96,7 +99,7 @@ class SolveResult:
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("optimal", "time_limit_feasible")
+        return self.status in PLAN_STATUSES
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``stockpile solve --json`` (public keys)."""

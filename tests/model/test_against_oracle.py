@@ -328,10 +328,11 @@ def _default_inputs():
     try:
         from stockpile.data.default_dataset import default_inputs
     except ImportError:
-        path = pipeline.bundled_workbook()
-        if not path.exists():
+        from stockpile.data.bundle import BUNDLED
+
+        if not BUNDLED.exists():
             pytest.skip("no default dataset yet")
-        return pipeline.load(path)[0]
+        return pipeline.load(BUNDLED)[0]
     return default_inputs()
 
 

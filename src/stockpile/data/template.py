@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from stockpile import package_version
 from stockpile.data.docs import column_note, sheet_rows_text
 from stockpile.data.inputs import Inputs
 from stockpile.data.schema import INFO_SHEETS, SCENARIOS, SHEETS, START_YEAR, Column, Sheet
@@ -472,13 +472,6 @@ def _steps() -> list[str]:
     ]
 
 
-def _package_version() -> str:
-    try:
-        return version("stockpile-optimizer")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _write_readme(ws: Worksheet) -> None:
     ws.sheet_properties.tabColor = INFO_COLOUR
     widths = {"A": 20, "B": 11, "C": 30, "D": 78}
@@ -507,7 +500,7 @@ def _write_readme(ws: Worksheet) -> None:
         font=Font(name=FONT, bold=True, size=16),
     )
     text(
-        f"Written by stockpile {_package_version()}.",
+        f"Written by stockpile {package_version()}.",
         font=Font(name=FONT, italic=True, color="595959"),
     )
     row += 1

@@ -1,4 +1,5 @@
-"""What ``stockpile solve --scenario`` and ``stockpile compare`` do, without the CLI.
+"""What ``stockpile solve --scenario`` and ``stockpile compare`` do, and the scenario
+checks of ``stockpile validate``, without the CLI.
 
 Scenario names are looked up in a ``--scenarios FILE`` workbook first, then in the
 input workbook's own Scenarios sheet, then among the bundled scenarios; the first place
@@ -7,15 +8,14 @@ that defines a name wins (``find_scenarios`` reports where each came from).
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
 from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
@@ -69,23 +69,36 @@ def find_scenarios(
     return found
 
 
+def validate_workbook(path: Path) -> list[Problem]:
+    """Read and check a workbook, then apply every scenario of its Scenarios sheet (if
+    any), so that a bad override is found by ``validate``, not only when it is solved.
+    Returns the warnings; ``InputError`` lists the problems."""
+    from stockpile.pipeline import load
+
+    inputs, warnings = load(path)
+    problems: list[Problem] = []
+    for scenario in read_scenarios(path).values():
+        try:
+            apply_scenario(inputs, scenario)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return warnings
+
+
 def load_base(input_path: Path | None) -> tuple[Inputs, list[Problem], dict[str, Any]]:
     """The base inputs, their warnings and what the provenance says about them.
 
-    No input: the bundled default workbook, or the dataset built in code when that
-    workbook is not installed.
+    No input: the bundled default workbook, as for ``stockpile solve``.
     """
-    from stockpile.pipeline import bundled_workbook, load, sha256
+    from stockpile.pipeline import load, sha256
 
-    path = input_path if input_path is not None else bundled_workbook()
-    if input_path is None and not path.exists():
-        from stockpile.data.default_dataset import default_inputs
-
-        return default_inputs(), [], {"input_file": "bundled default dataset (built in code)"}
+    path = input_path if input_path is not None else BUNDLED
     if not path.exists():
         raise InputError([Problem(f"file not found: {path}", "Check the path and the file name.")])
     inputs, warnings = load(path)
-    name = path.name if input_path is not None else f"{path.name} (bundled default dataset)"
+    name = path.name if input_path is not None else BUNDLED_LABEL
     return inputs, warnings, {"input_file": name, "input_sha256": sha256(path)}
 
 
@@ -185,7 +198,7 @@ def compare(
     (checked before solving too, so a bad ``output`` fails fast) and
     ``runner.ScaleOutError`` (Dask unreachable).
     """
-    from stockpile.pipeline import highs_version, package_version
+    from stockpile.pipeline import run_facts
     from stockpile.reports import excel
     from stockpile.scenarios.compare import write_comparison
 
@@ -202,11 +215,7 @@ def compare(
         "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_time_s": round(time.perf_counter() - tick, 3),
         "run_on": f"Dask cluster {dask}" if dask is not None else f"{workers} worker process(es)",
-        "package": f"stockpile-optimizer {package_version()}",
-        "python": platform.python_version(),
-        "pyomo": version("pyomo"),
-        "highs": highs_version(),
-        "solver_options": options.highs_options(),
+        **run_facts(options.highs_options()),
     }
     write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance)
     return Comparison(outcomes, scenarios, warnings, provenance, output)

@@ -22,13 +22,11 @@ from typing import Any
 
 import pandas as pd
 
+from stockpile.data.schema import BLOCS, SOURCE_TYPES
 from stockpile.model.objective import PARTS
 from stockpile.reports import excel
 from stockpile.scenarios.overrides import Scenario
 from stockpile.scenarios.runner import Outcome
-
-_BLOCS_ORDER = ("domestic", "allied", "partner", "other", "adversary")
-_TYPES_ORDER = ("domestic_mine", "recycling", "seabed", "allied_mine", "market")
 
 
 def write_comparison(
@@ -180,7 +178,7 @@ def _kpis(outcomes: Sequence[Outcome]) -> pd.DataFrame:
         add(f"final stock {m}", "t", [_plan(o, o.final_stock_t().get(m)) for o in outcomes])
     for label, by in (("bloc", 2), ("source type", 0)):
         shares = [_shares(o, by) for o in outcomes]
-        order = _BLOCS_ORDER if by == 2 else _TYPES_ORDER
+        order = BLOCS if by == 2 else SOURCE_TYPES
         for g in _ordered(_union(s.keys() for s in shares), order):
             add(
                 f"deliveries from {label} {g}",
@@ -215,7 +213,7 @@ def _sourcing(outcomes: Sequence[Outcome]) -> pd.DataFrame:
     base, rest = outcomes[0], outcomes[1:]
     materials = _union(o.materials for o in outcomes)
     rows = []
-    for label, by, order in (("source type", 0, _TYPES_ORDER), ("bloc", 2, _BLOCS_ORDER)):
+    for label, by, order in (("source type", 0, SOURCE_TYPES), ("bloc", 2, BLOCS)):
         grouped = [_grouped(o, by) for o in outcomes]
         for m in materials:
             groups = _ordered(_union(g.get(m, {}).keys() for g in grouped), order)
@@ -281,7 +279,7 @@ def _chart_frames(outcomes: Sequence[Outcome]) -> dict[str, pd.DataFrame]:
     ]
     frames["Charts/Cost parts"] = _frame(parts, "Cost parts (discounted; resale as negative)")
 
-    for label, by, order in (("source type", 0, _TYPES_ORDER), ("bloc", 2, _BLOCS_ORDER)):
+    for label, by, order in (("source type", 0, SOURCE_TYPES), ("bloc", 2, BLOCS)):
         totals = [_totals(o, by) for o in outcomes]
         groups = _ordered(_union(t.keys() for t in totals), order)
         df = pd.DataFrame(

@@ -28,6 +28,7 @@ from typing import Any
 
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
+from stockpile.result import PLAN_STATUSES
 from stockpile.solve import SolveOptions
 
 #: Status of a scenario whose solve raised an exception (not a solver status).
@@ -66,7 +67,7 @@ class Outcome:
 
     @property
     def has_plan(self) -> bool:
-        return self.status in ("optimal", "time_limit_feasible")
+        return self.status in PLAN_STATUSES
 
     def final_stock_t(self) -> dict[str, float]:
         """Stock of each material at the end of the last year [t]."""
@@ -187,7 +188,7 @@ def failed(name: str, exc: BaseException) -> Outcome:
 
 def summarize(name: str, params: Any, result: Any) -> Outcome:
     """The comparison's view of one solve: plain numbers, no Pyomo objects."""
-    from stockpile.diagnose import STRUCTURAL
+    from stockpile.diagnose import named_limits
 
     out = Outcome(
         name,
@@ -217,12 +218,8 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         for (_d, m), v in result.values.get("Unmet", {}).items():
             out.unmet_t[m] = out.unmet_t.get(m, 0.0) + v
     if result.diagnosis is not None:
-        lines = []
-        for member in result.diagnosis.members:
-            if member.family in STRUCTURAL or member.family.startswith("bound:"):
-                continue
-            rows = "; ".join(f"{s} row {r}: {w}" for s, r, w in member.sources)
-            lines.append(member.text + (f" ({rows})" if rows else ""))
+        named, _linking = named_limits(result.diagnosis)
+        lines = [text + (f" ({rows})" if rows else "") for text, rows in named]
         if result.diagnosis.suggestion:
             lines.append(result.diagnosis.suggestion)
         out.diagnosis = "\n".join(lines)
