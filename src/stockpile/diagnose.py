@@ -34,9 +34,7 @@ def explain_member(
         text = f"{family}[{', '.join(map(str, index))}] {side}".strip()
         return IisMember(family=family, index=tuple(index), text=text)
     explained = fam.explain(p, tuple(index), limit)
-    return IisMember(
-        family=family, index=tuple(index), text=explained.text, sources=explained.refs
-    )
+    return IisMember(family=family, index=tuple(index), text=explained.text, sources=explained.refs)
 
 
 def is_linking(member: IisMember) -> bool:

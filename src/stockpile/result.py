@@ -29,6 +29,7 @@ STATUS_WORDS: dict[str, str] = {
     "error": "The solver failed (see the message).",
 }
 
+
 @dataclass(frozen=True)
 class RowValue:
     """One constraint after the solve.

@@ -24,9 +24,9 @@ from report_cases import (
     table_frame,
 )
 from stockpile.data.params import build_params
+from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
 from stockpile.reports import ReportWriteError, build_report, extract, write_report
 from stockpile.reports.excel import MONEY, PERCENT, QUANTITY, wrapped_lines
-from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
 from stockpile.result import Diagnosis, IisMember, RowValue, SolveResult
 
 PROVENANCE = {

@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from stockpile.reports import excel
 from stockpile.model.objective import PARTS
+from stockpile.reports import excel
 from stockpile.scenarios.overrides import Scenario
 from stockpile.scenarios.runner import Outcome
 

@@ -57,8 +57,7 @@ def _subject(_p: Params, index: Index) -> str:
 def _explain(p: Params, index: Index, _limit: Limit) -> Explained:
     d, m = index
     return Explained(
-        f"disruption_cover[{d}, {m}]: stock + surviving supply + unmet >= "
-        f"{fmt(p.need_t[d, m])} t",
+        f"disruption_cover[{d}, {m}]: stock + surviving supply + unmet >= {fmt(p.need_t[d, m])} t",
         tuple(need_refs(p, d, m)),
     )
 
