@@ -6,8 +6,7 @@ import contextlib
 import json
 import os
 import shutil
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -16,6 +15,7 @@ import typer
 from rich.console import Console
 
 from stockpile.data.problems import InputError, Problem
+from stockpile.stdio import redirect_native_stdout
 
 
 class Exit(IntEnum):
@@ -47,27 +47,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False)
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Send anything native code prints on fd 1 (the HiGHS banner) to stderr, so stdout
-    carries only what this command means to print (the --json object)."""
-    try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
-        saved = os.dup(fd)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        sys.__stdout__.flush()
-        os.dup2(2, fd)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            sys.__stdout__.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
 
 
 def _print_problems(problems: list[Problem], as_json: bool, extra: dict | None = None) -> None:
@@ -244,7 +223,7 @@ def solve(
             raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
         run = partial(run_scenario, scenario=scenario, scenarios_file=scenarios_file)
     try:
-        with status_ctx as status, _stdout_to_stderr():
+        with status_ctx as status, redirect_native_stdout():
             outcome = run(
                 path,
                 output,
@@ -345,7 +324,7 @@ def compare(
         progress.update(bar, advance=1, description=f"Solved {o.name}: {o.status}")
 
     try:
-        with progress, _stdout_to_stderr():
+        with progress, redirect_native_stdout():
             outcome = commands.compare(
                 input,
                 scenario,

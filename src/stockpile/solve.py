@@ -14,12 +14,8 @@ answers, returned as a ``SolveResult`` with the matching status.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +30,7 @@ from stockpile.model.families import FAMILIES
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, objective_value
 from stockpile.result import Diagnosis, RowValue, SolveResult
+from stockpile.stdio import redirect_native_stdout
 
 Method = Literal["choose", "simplex", "ipm", "pdlp"]
 Interface = Literal["direct", "pyomo"]
@@ -89,28 +86,10 @@ class Handover:
 def _new_highs() -> highspy.Highs:
     """A silent HiGHS: its banner is printed by the constructor, before any option can
     turn output off, so the native stdout is muted for that one call."""
-    with _muted_stdout():
+    with redirect_native_stdout(to="devnull"):
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     return highs
-
-
-@contextlib.contextmanager
-def _muted_stdout() -> Iterator[None]:
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-    except (OSError, ValueError):  # no real fd 1 (embedded use): nothing to mute
-        yield
-        return
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 def handover_direct(lp: LP) -> Handover:

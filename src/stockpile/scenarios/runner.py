@@ -14,14 +14,12 @@ material and year, deliveries per material and source, unmet need, diagnosis).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
-import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
 from stockpile.solve import SolveOptions
+from stockpile.stdio import redirect_native_stdout
 
 #: Status of a scenario whose solve raised an exception (not a solver status).
 FAILED = "failed"
@@ -171,7 +170,9 @@ def solve_one(name: str, inputs: Inputs, solver: Solver) -> Outcome:
 def solve_task(task: tuple[str, dict[str, Any], SolveOptions]) -> Outcome:
     """The unit of work sent to a pool or Dask worker: (name, plain inputs, options)."""
     name, plain, options = task
-    with _LOCK, _stdout_to_stderr():
+    # Native prints on fd 1 (a solver banner) go to stderr, so a ``--json`` stdout stays
+    # clean.
+    with _LOCK, redirect_native_stdout():
         try:
             inputs = from_plain(plain)
         except Exception as exc:
@@ -227,26 +228,6 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
             lines.append(result.diagnosis.suggestion)
         out.diagnosis = "\n".join(lines)
     return out
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """In a worker, send native prints on fd 1 (a solver banner) to stderr, so that a
-    ``--json`` stdout stays clean."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 # --- many solves ---------------------------------------------------------------------------
