@@ -190,7 +190,7 @@ def solve(
     """Solve a workbook (or the bundled dataset) and write the Excel report."""
     from stockpile.pipeline import bundled_workbook, run
     from stockpile.reports.excel import ReportWriteError
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
@@ -299,7 +299,7 @@ def compare(
     from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     if not scenario:
         raise typer.BadParameter("name at least one scenario", param_hint="--scenario")

@@ -1,4 +1,4 @@
-"""load -> validate -> build -> solve -> report, nothing else."""
+"""load -> validate -> formulate -> solve -> report, nothing else."""
 
 from __future__ import annotations
 
@@ -14,22 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from stockpile.data.inputs import Inputs
-from stockpile.data.params import Params, build_params
+from stockpile.data.params import Params
 from stockpile.data.problems import Problem
-from stockpile.model import build_model, formulate
 from stockpile.result import SolveResult
-from stockpile.solve import (
-    Handover,
-    SolveOptions,
-    handover_direct,
-    handover_pyomo,
-    highs_version,
-    same_structure,
-    solve_handover,
-    solve_model,
-    solve_warm,
-    update_direct,
-)
+from stockpile.solver.highs import SolveOptions, highs_version
+from stockpile.solver.policy import Resolver
 
 #: The bundled default dataset, as written by ``stockpile example``.
 BUNDLED_NAME = "default.xlsx"
@@ -70,13 +59,9 @@ def optimize(inputs: Inputs, options: SolveOptions | None = None, **kw: Any) -> 
 
 
 def solve_inputs(inputs: Inputs, options: SolveOptions) -> tuple[Params, SolveResult]:
-    tick = time.perf_counter()
-    params = build_params(inputs)
-    model = build_model(params)
-    build = time.perf_counter() - tick
-    result = solve_model(model, options)
-    result.timings = {"build": build, **result.timings}
-    return params, result
+    """Build the parameters and the LP of validated inputs and solve it cold. Only
+    ``options.interface == "pyomo"`` builds a Pyomo model."""
+    return Resolver(options).solve(inputs)
 
 
 @dataclass
@@ -152,52 +137,3 @@ def finish(
         outcome.report_path = report_path
     outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
     return outcome
-
-
-class Resolver:
-    """Solve many variants of one dataset, re-using the HiGHS model where it can.
-
-    ``solve(inputs)`` gives the same answer as ``solve_inputs(inputs, options)``. A
-    variant whose LP has the structure of the previous one (the same variables, rows
-    and row sparsity: only capacities, costs, prices, yields, availabilities, shares,
-    targets, budgets or demands changed) is pushed into the existing HiGHS model and
-    re-solved from the previous basis (a warm start); any other variant is rebuilt.
-    ``last_was_warm`` says which happened.
-    """
-
-    def __init__(self, options: SolveOptions | None = None):
-        self.options = options or SolveOptions()
-        self._handover: Handover | None = None
-        self.last_was_warm = False
-
-    def solve(self, inputs: Inputs) -> tuple[Params, SolveResult]:
-        tick = time.perf_counter()
-        params = build_params(inputs)
-        lp = formulate(params)
-        warm = (
-            self.options.interface == "direct"
-            and self._handover is not None
-            and same_structure(self._handover.lp, lp)
-        )
-        if warm:
-            assert self._handover is not None
-            build = time.perf_counter() - tick
-            tick = time.perf_counter()
-            update_direct(self._handover, lp)
-        else:
-            model = build_model(params, lp)
-            build = time.perf_counter() - tick
-            tick = time.perf_counter()
-            if self.options.interface == "pyomo":
-                self._handover = handover_pyomo(model)
-            else:
-                self._handover = handover_direct(lp)
-        handover = time.perf_counter() - tick
-        if warm:
-            result = solve_warm(self._handover, self.options)
-        else:
-            result = solve_handover(self._handover, self.options)
-            result.solver["warm_start"] = False
-        result.timings = {"build": build, "handover": handover, **result.timings}
-        self.last_was_warm = bool(result.solver["warm_start"])
-        return params, result

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from oracle import rel_close
 from stockpile.pipeline import Resolver, solve_inputs
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 from strategies import CAPACITY_FIELDS, PRICE_FIELDS, build, raw_inputs_st, scale_fields
 
 

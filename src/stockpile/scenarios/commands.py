@@ -20,7 +20,7 @@ from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
 from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
 from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions, highs_version
 
 
 def find_scenarios(
@@ -185,7 +185,7 @@ def compare(
     (checked before solving too, so a bad ``output`` fails fast) and
     ``runner.ScaleOutError`` (Dask unreachable).
     """
-    from stockpile.pipeline import highs_version, package_version
+    from stockpile.pipeline import package_version
     from stockpile.reports import excel
     from stockpile.scenarios.compare import write_comparison
 
