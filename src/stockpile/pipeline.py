@@ -1,4 +1,4 @@
-"""load -> validate -> formulate -> solve -> report, nothing else."""
+"""load -> validate -> [apply scenario] -> formulate -> solve -> report, nothing else."""
 
 from __future__ import annotations
 
@@ -83,25 +83,44 @@ def run(
     options: SolveOptions,
     on_phase: Phase = lambda _: None,
     display_name: str | None = None,
+    *,
+    scenario: str | None = None,
+    scenarios_file: Path | None = None,
 ) -> Run:
-    """The whole job: read, build, solve and (if report_path) write the report.
+    """The whole job: read, [apply ``scenario``], build, solve and (if report_path) write
+    the report. The workbook's data sheets are read once.
 
-    Raises InputError for bad input and ReportWriteError when the report cannot be
-    written; an infeasible or time-limited model is a result, not an exception.
+    ``scenario`` is looked up in ``scenarios_file``, then in the input's own Scenarios
+    sheet, then among the bundled scenarios (``scenarios.commands.find_scenarios``); the
+    report's provenance names it. Raises InputError for bad input (an unknown scenario
+    or a bad override too) and ReportWriteError when the report cannot be written; an
+    infeasible or time-limited model is a result, not an exception.
     """
     started = datetime.now(UTC)
     tick = time.perf_counter()
     on_phase("read")
     digest = sha256(input_path)
     inputs, warnings = load(input_path)
+    extra: dict[str, Any] | None = None
+    if scenario is not None:
+        from stockpile.scenarios.commands import find_scenarios
+        from stockpile.scenarios.overrides import apply_scenario
+
+        (found,) = find_scenarios([scenario], input_path, scenarios_file)
+        inputs = apply_scenario(inputs, found)
+        extra = {
+            "scenario": found.name,
+            "scenario_defined_in": found.origin,
+            "scenario_overrides": len(found.overrides),
+        }
     read_s = time.perf_counter() - tick
 
     on_phase("build and solve")
-    params, result = solve_inputs(inputs, options)
+    params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
 
     outcome = Run(input_path, inputs, params, result, warnings)
-    return finish(outcome, digest, started, report_path, on_phase, display_name)
+    return finish(outcome, digest, started, report_path, on_phase, display_name, extra)
 
 
 def finish(

@@ -99,42 +99,19 @@ def run_scenario(
     scenario: str,
     scenarios_file: Path | None = None,
 ) -> Any:
-    """``pipeline.run`` for one scenario: read the input, apply the scenario, solve it
-    (with a ``pipeline.Resolver``) and write the same report. Returns a ``pipeline.Run``."""
-    from stockpile.pipeline import Resolver, Run, finish, sha256
+    """``stockpile solve --scenario``: ``pipeline.run`` with the scenario applied (the
+    same read, solve and report). Returns a ``pipeline.Run``."""
+    from stockpile.pipeline import run
 
-    started = datetime.now(UTC)
-    tick = time.perf_counter()
-    on_phase("read")
-    digest = sha256(input_path)
-    base, warnings = _load(input_path)
-    (found,) = find_scenarios([scenario], input_path, scenarios_file)
-    inputs = apply_scenario(base, found)
-    read_s = time.perf_counter() - tick
-
-    on_phase("build and solve")
-    params, result = Resolver(options).solve(inputs)
-    result.timings = {"read": read_s, **result.timings}
-    outcome = Run(input_path, inputs, params, result, warnings)
-    return finish(
-        outcome,
-        digest,
-        started,
+    return run(
+        input_path,
         report_path,
+        options,
         on_phase,
         display_name,
-        extra={
-            "scenario": found.name,
-            "scenario_defined_in": found.origin,
-            "scenario_overrides": len(found.overrides),
-        },
+        scenario=scenario,
+        scenarios_file=scenarios_file,
     )
-
-
-def _load(path: Path) -> tuple[Inputs, list[Problem]]:
-    from stockpile.pipeline import load
-
-    return load(path)
 
 
 @dataclass
