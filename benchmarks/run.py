@@ -4,9 +4,9 @@
 
 For each size: generate the workbook into a temporary folder (benchmarks/generate.py,
 in its own process), then, in a fresh process, read and validate it (read_workbook),
-build the Pyomo model (build_params + build_model), solve it (solve_model: handover to
-HiGHS, HiGHS's own solve time, extraction of values and duals) and write the report
-(build_report). The worker reports its peak resident memory
+build the LP (build_params + formulate; like ``stockpile solve``, no Pyomo model), solve
+it (solve_lp: handover to HiGHS, HiGHS's own solve time, extraction of values and
+duals) and write the report (build_report). The worker reports its peak resident memory
 (getrusage(RUSAGE_SELF).ru_maxrss) and the model's size.
 
 Prints a table and writes benchmarks/results/<YYYY-MM-DD>.csv and .png (time per
@@ -97,13 +97,10 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
 
     from stockpile.data.params import build_params
     from stockpile.data.reader import read_workbook
-    from stockpile.model import build_model
-    from stockpile.solve import SolveOptions, solve_model
+    from stockpile.model import formulate
+    from stockpile.solver.highs import SolveOptions
+    from stockpile.solver.policy import solve_lp
 
-    try:
-        from stockpile.model import formulate
-    except ImportError:  # before the model was kept as rows (d25f427)
-        formulate = None
     try:
         from stockpile.reports import build_report
     except ImportError:  # the report writer is optional for the benchmark
@@ -120,17 +117,13 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
     tick = time.perf_counter()
     params = build_params(inputs)
     row["params_s"] = time.perf_counter() - tick
-    if formulate is not None:  # the model as rows: time the numbers and Pyomo apart
-        lap = time.perf_counter()
-        lp = formulate(params)
-        row["formulate_s"] = time.perf_counter() - lap
-        model = build_model(params, lp)
-    else:
-        model = build_model(params)
+    lap = time.perf_counter()
+    lp = formulate(params)
+    row["formulate_s"] = time.perf_counter() - lap
     row["build_s"] = time.perf_counter() - tick
     row["rss_after_build_mb"] = _maxrss_mb()
 
-    result = solve_model(model, SolveOptions(time_limit=time_limit))
+    result = solve_lp(lp, SolveOptions(time_limit=time_limit))
     for phase in ("handover", "solve", "extract"):
         row[f"{phase}_s"] = result.timings.get(phase)
     row["rss_after_solve_mb"] = _maxrss_mb()
@@ -145,10 +138,9 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
         row["report_s"] = time.perf_counter() - tick
 
     row["total_s"] = time.perf_counter() - start
-    # What the phases miss: solve_model's own bookkeeping (options, status) and the
+    # What the phases miss: solve_lp's own bookkeeping (options, status) and the
     # worker's glue.
     row["other_s"] = row["total_s"] - sum(row.get(f"{p}_s") or 0.0 for p in PHASES)
-    row.setdefault("formulate_s", None)
     row["peak_rss_mb"] = _maxrss_mb()
     row["vm_hwm_mb"] = _vm_hwm_mb()
     row["materials"] = len(params.MATERIALS)

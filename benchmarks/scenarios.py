@@ -122,7 +122,7 @@ def main() -> int:
     from stockpile.pipeline import solve_inputs
     from stockpile.scenarios.overrides import apply_scenario
     from stockpile.scenarios.runner import Outcome, default_workers, failed, run_scenarios
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     workers = args.workers or default_workers()
     # A time limit per solve, so that a stuck solve costs at most a minute (the runner

@@ -24,12 +24,13 @@ memory never carry over):
             HiGHS needs the LP).
 
 Paths of the model as rows (stockpile d25f427 on: formulate -> LP rows, build_model
-makes the Pyomo constraints from them, solve_model hands the rows over directly):
+makes the Pyomo constraints from them, the rows are handed over directly):
 
-  direct    today's pipeline.solve_inputs: formulate + build_model, then
-            solve_model(interface="direct") (handover_direct + solve_handover)
+  direct    pipeline.solve_inputs from d25f427 until the solver wing: formulate +
+            build_model, then handover_direct + solve_handover
   lp-only   formulate + handover_direct + solve_handover, no Pyomo model at all
-            (read_solution and the diagnosis only need the rows)
+            (read_solution and the diagnosis only need the rows): pipeline.solve_inputs
+            since the solver wing
 
 Times are CPU seconds of this process (time.process_time), the fastest of --repeat
 fresh runs: the benchmark machine is shared, and CPU time is what a busy machine
@@ -220,7 +221,7 @@ def compile_capture(model):
 
 
 def read_back(h, model, columns, rows, parts_by_col=None):
-    """Values and duals by index, like stockpile.solve._read_solution, plus the parts."""
+    """Values and duals by index, like stockpile.solver.highs.read_solution, plus the parts."""
     import numpy as np
     import pyomo.environ as pyo
     from pyomo.repn.linear import LinearRepnVisitor
@@ -284,7 +285,8 @@ def run_path(path: str, size: str) -> dict:
     from pyomo.repn.linear import LinearRepnVisitor  # noqa: F401
 
     from stockpile.model import build_model
-    from stockpile.solve import solve_model
+    from stockpile.solver.highs import SolveOptions
+    from stockpile.solver.policy import solve_lp
 
     if path == "appsi":
         from pyomo.contrib.appsi.solvers.highs import Highs as AppsiHighs
@@ -305,8 +307,8 @@ def run_path(path: str, size: str) -> dict:
     out["build_s"] = time.process_time() - cpu
 
     if path == "contrib":
-        # Time set_instance (solve_model's "handover") and HiGHS's run on their own,
-        # then let solve_model (a second, fresh hand-over) produce values and duals.
+        # Time set_instance (the "handover" of interface="pyomo") and HiGHS's run on
+        # their own, then let solve_lp (a fresh direct hand-over) produce values and duals.
         opt = Highs()
         tick, cpu = time.perf_counter(), time.process_time()
         opt.set_instance(model)
@@ -320,9 +322,9 @@ def run_path(path: str, size: str) -> dict:
         out["solve_highs_s"] = h.getRunTime()
         out["peak_rss_mb"] = _maxrss_mb()
         del opt, h
-        res = solve_model(model)
+        res = solve_lp(model.lp, SolveOptions())
         out.update(
-            extract_s=res.timings["extract"],  # wall: solve_model's own timer
+            extract_s=res.timings["extract"],  # wall: solve_lp's own timer
             status=res.status,
             objective=res.objective_usd,
             **res.counts,
@@ -381,7 +383,8 @@ def run_path(path: str, size: str) -> dict:
 
 def _run_head(path: str, params, out: dict) -> dict:
     from stockpile.model import build_model, formulate
-    from stockpile.solve import SolveOptions, handover_direct, solve_handover
+    from stockpile.solver.highs import SolveOptions, handover_direct
+    from stockpile.solver.policy import solve_handover
 
     cpu = time.process_time()
     lp = formulate(params)

@@ -1,4 +1,4 @@
-"""Where the time goes at one size: cProfile of build_model, solve_model and the report.
+"""Where the time goes at one size: cProfile of formulate, solve_lp and the report.
 
 python benchmarks/experiments/profile_phases.py --size L [--top 25] [--no-report]
 """
@@ -16,8 +16,9 @@ from pathlib import Path
 from _common import load_generator
 
 from stockpile.data.params import build_params
-from stockpile.model import build_model
-from stockpile.solve import solve_model
+from stockpile.model import formulate
+from stockpile.solver.highs import SolveOptions
+from stockpile.solver.policy import solve_lp
 
 
 def _profile(label: str, fn, top: int):
@@ -43,8 +44,8 @@ def main() -> None:
     args = ap.parse_args()
     inputs = load_generator().generate(args.size)
     params = build_params(inputs)
-    model = _profile("build_model", lambda: build_model(params), args.top)
-    result = _profile("solve_model", lambda: solve_model(model), args.top)
+    lp = _profile("formulate", lambda: formulate(params), args.top)
+    result = _profile("solve_lp", lambda: solve_lp(lp, SolveOptions()), args.top)
     print({k: round(v, 2) for k, v in result.timings.items()}, result.counts)
     if not args.no_report:
         try:

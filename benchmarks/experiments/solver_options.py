@@ -39,7 +39,7 @@ def main() -> None:
 
     try:
         from stockpile.model import formulate
-        from stockpile.solve import handover_direct
+        from stockpile.solver.highs import handover_direct
 
         def make(params):
             lp = formulate(params)

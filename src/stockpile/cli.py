@@ -6,8 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,6 +17,7 @@ from stockpile import console
 from stockpile.console import err
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.problems import InputError
+from stockpile.stdio import redirect_native_stdout
 
 
 class Exit(IntEnum):
@@ -48,27 +48,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Send anything native code prints on fd 1 (the HiGHS banner) to stderr, so stdout
-    carries only what this command means to print (the --json object)."""
-    try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
-        saved = os.dup(fd)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        sys.__stdout__.flush()
-        os.dup2(2, fd)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            sys.__stdout__.flush()
-        os.dup2(saved, fd)
-        os.close(saved)
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -180,7 +159,7 @@ def solve(
     """Solve a workbook (or the bundled dataset) and write the Excel report."""
     from stockpile.pipeline import run
     from stockpile.reports.excel import ReportWriteError
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
@@ -198,17 +177,19 @@ def solve(
         write_lp=write_lp,
         interface=interface,  # type: ignore[arg-type]
     )
-    if scenario is not None or scenarios_file is not None:
-        from functools import partial
-
-        from stockpile.scenarios.commands import run_scenario
-
-        if scenario is None:
-            raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
-        run = partial(run_scenario, scenario=scenario, scenarios_file=scenarios_file)
+    if scenarios_file is not None and scenario is None:
+        raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
     try:
-        with console.solve_progress(quiet) as on_phase, _stdout_to_stderr():
-            outcome = run(path, output, options, on_phase=on_phase, display_name=name)
+        with console.solve_progress(quiet) as on_phase, redirect_native_stdout():
+            outcome = run(
+                path,
+                output,
+                options,
+                on_phase=on_phase,
+                display_name=name,
+                scenario=scenario,
+                scenarios_file=scenarios_file,
+            )
     except FileNotFoundError:
         err.print(f"[red]Input not found: {path}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
@@ -272,7 +253,7 @@ def compare(
     from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     if not scenario:
         raise typer.BadParameter("name at least one scenario", param_hint="--scenario")
@@ -280,7 +261,7 @@ def compare(
         err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
-        with console.compare_progress(quiet) as (started, done), _stdout_to_stderr():
+        with console.compare_progress(quiet) as (started, done), redirect_native_stdout():
             outcome = commands.compare(
                 input,
                 scenario,

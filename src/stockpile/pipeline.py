@@ -1,4 +1,4 @@
-"""load -> validate -> build -> solve -> report, nothing else."""
+"""load -> validate -> [apply scenario] -> formulate -> solve -> report, nothing else."""
 
 from __future__ import annotations
 
@@ -14,22 +14,11 @@ from typing import Any
 
 from stockpile import package_version
 from stockpile.data.inputs import Inputs
-from stockpile.data.params import Params, build_params
+from stockpile.data.params import Params
 from stockpile.data.problems import Problem
-from stockpile.model import build_model, formulate
 from stockpile.result import SolveResult
-from stockpile.solve import (
-    Handover,
-    SolveOptions,
-    handover_direct,
-    handover_pyomo,
-    highs_version,
-    same_structure,
-    solve_handover,
-    solve_model,
-    solve_warm,
-    update_direct,
-)
+from stockpile.solver.highs import SolveOptions, highs_version
+from stockpile.solver.policy import Resolver
 
 Phase = Callable[[str], None]
 
@@ -66,13 +55,9 @@ def optimize(inputs: Inputs, options: SolveOptions | None = None, **kw: Any) -> 
 
 
 def solve_inputs(inputs: Inputs, options: SolveOptions) -> tuple[Params, SolveResult]:
-    tick = time.perf_counter()
-    params = build_params(inputs)
-    model = build_model(params)
-    build = time.perf_counter() - tick
-    result = solve_model(model, options)
-    result.timings = {"build": build, **result.timings}
-    return params, result
+    """Build the parameters and the LP of validated inputs and solve it cold. Only
+    ``options.interface == "pyomo"`` builds a Pyomo model."""
+    return Resolver(options).solve(inputs)
 
 
 @dataclass
@@ -94,25 +79,44 @@ def run(
     options: SolveOptions,
     on_phase: Phase = lambda _: None,
     display_name: str | None = None,
+    *,
+    scenario: str | None = None,
+    scenarios_file: Path | None = None,
 ) -> Run:
-    """The whole job: read, build, solve and (if report_path) write the report.
+    """The whole job: read, [apply ``scenario``], build, solve and (if report_path) write
+    the report. The workbook's data sheets are read once.
 
-    Raises InputError for bad input and ReportWriteError when the report cannot be
-    written; an infeasible or time-limited model is a result, not an exception.
+    ``scenario`` is looked up in ``scenarios_file``, then in the input's own Scenarios
+    sheet, then among the bundled scenarios (``scenarios.commands.find_scenarios``); the
+    report's provenance names it. Raises InputError for bad input (an unknown scenario
+    or a bad override too) and ReportWriteError when the report cannot be written; an
+    infeasible or time-limited model is a result, not an exception.
     """
     started = datetime.now(UTC)
     tick = time.perf_counter()
     on_phase("read")
     digest = sha256(input_path)
     inputs, warnings = load(input_path)
+    extra: dict[str, Any] | None = None
+    if scenario is not None:
+        from stockpile.scenarios.commands import find_scenarios
+        from stockpile.scenarios.overrides import apply_scenario
+
+        (found,) = find_scenarios([scenario], input_path, scenarios_file)
+        inputs = apply_scenario(inputs, found)
+        extra = {
+            "scenario": found.name,
+            "scenario_defined_in": found.origin,
+            "scenario_overrides": len(found.overrides),
+        }
     read_s = time.perf_counter() - tick
 
     on_phase("build and solve")
-    params, result = solve_inputs(inputs, options)
+    params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
 
     outcome = Run(input_path, inputs, params, result, warnings)
-    return finish(outcome, digest, started, report_path, on_phase, display_name)
+    return finish(outcome, digest, started, report_path, on_phase, display_name, extra)
 
 
 def finish(
@@ -144,52 +148,3 @@ def finish(
         outcome.report_path = report_path
     outcome.provenance.setdefault("finished_utc", datetime.now(UTC).isoformat(timespec="seconds"))
     return outcome
-
-
-class Resolver:
-    """Solve many variants of one dataset, re-using the HiGHS model where it can.
-
-    ``solve(inputs)`` gives the same answer as ``solve_inputs(inputs, options)``. A
-    variant whose LP has the structure of the previous one (the same variables, rows
-    and row sparsity: only capacities, costs, prices, yields, availabilities, shares,
-    targets, budgets or demands changed) is pushed into the existing HiGHS model and
-    re-solved from the previous basis (a warm start); any other variant is rebuilt.
-    ``last_was_warm`` says which happened.
-    """
-
-    def __init__(self, options: SolveOptions | None = None):
-        self.options = options or SolveOptions()
-        self._handover: Handover | None = None
-        self.last_was_warm = False
-
-    def solve(self, inputs: Inputs) -> tuple[Params, SolveResult]:
-        tick = time.perf_counter()
-        params = build_params(inputs)
-        lp = formulate(params)
-        warm = (
-            self.options.interface == "direct"
-            and self._handover is not None
-            and same_structure(self._handover.lp, lp)
-        )
-        if warm:
-            assert self._handover is not None
-            build = time.perf_counter() - tick
-            tick = time.perf_counter()
-            update_direct(self._handover, lp)
-        else:
-            model = build_model(params, lp)
-            build = time.perf_counter() - tick
-            tick = time.perf_counter()
-            if self.options.interface == "pyomo":
-                self._handover = handover_pyomo(model)
-            else:
-                self._handover = handover_direct(lp)
-        handover = time.perf_counter() - tick
-        if warm:
-            result = solve_warm(self._handover, self.options)
-        else:
-            result = solve_handover(self._handover, self.options)
-            result.solver["warm_start"] = False
-        result.timings = {"build": build, "handover": handover, **result.timings}
-        self.last_was_warm = bool(result.solver["warm_start"])
-        return params, result

@@ -1,6 +1,6 @@
 """The typed outcome of a solve: plain Python data, no Pyomo objects.
 
-Produced by ``stockpile.solve``; read by ``stockpile.reports`` and the CLI.
+Produced by ``stockpile.solver``; read by ``stockpile.reports`` and the CLI.
 Indices use the letters of the model: m material, s source, l site, t year,
 d disruption, r rule (a Rules id).
 """

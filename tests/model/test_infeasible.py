@@ -157,7 +157,7 @@ def test_elastic_fallback_names_the_cheapest_relaxation() -> None:
     """
     from stockpile.data.inputs import Inputs
     from stockpile.pipeline import optimize
-    from stockpile.solve import SolveOptions
+    from stockpile.solver.highs import SolveOptions
 
     inputs = Inputs.build(
         {"start_year": 2026, "end_year": 2027},

@@ -12,7 +12,7 @@ from pathlib import Path
 from stockpile.data.bundle import BUNDLED
 from stockpile.pipeline import load, solve_inputs
 from stockpile.reports.digest import digest_markdown
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"(<!-- default-run:start -->\n)(.*?)(<!-- default-run:end -->)", re.S)

@@ -25,7 +25,7 @@ from report_cases import hand_inputs, reconcile_inputs, table_frame
 from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
 from stockpile.pipeline import solve_inputs
 from stockpile.reports import build_report, extract
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 
 PROVENANCE = {"input_file": "reconcile.xlsx", "input_sha256": "f" * 64}
 

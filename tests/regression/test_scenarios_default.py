@@ -15,7 +15,7 @@ from stockpile.pipeline import solve_inputs
 from stockpile.scenarios.bundled import NAMES, bundled_scenarios
 from stockpile.scenarios.overrides import apply_scenario
 from stockpile.scenarios.runner import Outcome, run_scenarios
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 
 OPTIONS = SolveOptions(time_limit=10.0, iis_time_limit=1.0)
 REL = 1e-7

@@ -29,7 +29,7 @@ from stockpile.scenarios.overrides import (
     scenarios_from_rows,
 )
 from stockpile.scenarios.runner import from_plain, run_scenarios, to_plain
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""The stall guard of solve.py: it stops a simplex whose iteration rate collapsed and
+"""The stall guard of solver/highs.py: it stops a simplex whose iteration rate collapsed and
 leaves alone one that merely slows down. Driven by a fake clock and fake events."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from stockpile import solve
+from stockpile.solver import highs
 
 
 class Clock:
@@ -27,12 +27,12 @@ class Event:
         self.interrupted = True
 
 
-def drive(monkeypatch, rates: list[tuple[float, float]]) -> tuple[solve._StallGuard, float | None]:
+def drive(monkeypatch, rates: list[tuple[float, float]]) -> tuple[highs.StallGuard, float | None]:
     """Feed the guard events every 0.1 s: ``rates`` is (seconds, iterations per second)
     stretches in order. Returns the guard and when it interrupted (None: never)."""
     clock = Clock()
-    monkeypatch.setattr(solve.time, "monotonic", clock)
-    guard = solve._StallGuard()
+    monkeypatch.setattr(highs.time, "monotonic", clock)
+    guard = highs.StallGuard()
     event, done = Event(), 0.0
     for seconds, rate in rates:
         for _ in range(round(seconds / 0.1)):

@@ -20,7 +20,7 @@ from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
 from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
 from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
 
 
 def find_scenarios(
@@ -100,54 +100,6 @@ def load_base(input_path: Path | None) -> tuple[Inputs, list[Problem], dict[str,
     inputs, warnings = load(path)
     name = path.name if input_path is not None else BUNDLED_LABEL
     return inputs, warnings, {"input_file": name, "input_sha256": sha256(path)}
-
-
-def run_scenario(
-    input_path: Path,
-    report_path: Path | None,
-    options: SolveOptions,
-    on_phase: Any = lambda _: None,
-    display_name: str | None = None,
-    *,
-    scenario: str,
-    scenarios_file: Path | None = None,
-) -> Any:
-    """``pipeline.run`` for one scenario: read the input, apply the scenario, solve it
-    (with a ``pipeline.Resolver``) and write the same report. Returns a ``pipeline.Run``."""
-    from stockpile.pipeline import Resolver, Run, finish, sha256
-
-    started = datetime.now(UTC)
-    tick = time.perf_counter()
-    on_phase("read")
-    digest = sha256(input_path)
-    base, warnings = _load(input_path)
-    (found,) = find_scenarios([scenario], input_path, scenarios_file)
-    inputs = apply_scenario(base, found)
-    read_s = time.perf_counter() - tick
-
-    on_phase("build and solve")
-    params, result = Resolver(options).solve(inputs)
-    result.timings = {"read": read_s, **result.timings}
-    outcome = Run(input_path, inputs, params, result, warnings)
-    return finish(
-        outcome,
-        digest,
-        started,
-        report_path,
-        on_phase,
-        display_name,
-        extra={
-            "scenario": found.name,
-            "scenario_defined_in": found.origin,
-            "scenario_overrides": len(found.overrides),
-        },
-    )
-
-
-def _load(path: Path) -> tuple[Inputs, list[Problem]]:
-    from stockpile.pipeline import load
-
-    return load(path)
 
 
 @dataclass

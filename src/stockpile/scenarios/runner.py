@@ -1,8 +1,8 @@
 """Solve a base and its scenarios: serially, in worker processes, or on a Dask cluster.
 
-Every solve goes through ``pipeline.Resolver``; each process (this one, a pool worker,
-a Dask worker) keeps one Resolver per solver options for all the scenarios it gets,
-so that its warm re-solves are reused. A scenario that fails (an exception) or has no
+Every solve goes through a ``solver.policy.Resolver``; each process (this one, a pool
+worker, a Dask worker) keeps one Resolver per solver options for all the scenarios it
+gets, so that its warm re-solves are reused. A scenario that fails (an exception) or has no
 plan is an ``Outcome`` with its status and message, never a missing entry: the others
 always finish.
 
@@ -14,14 +14,12 @@ material and year, deliveries per material and source, unmet need, diagnosis).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
-import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +27,9 @@ from typing import Any
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
 from stockpile.result import PLAN_STATUSES
-from stockpile.solve import SolveOptions
+from stockpile.solver.highs import SolveOptions
+from stockpile.solver.policy import Resolver
+from stockpile.stdio import redirect_native_stdout
 
 #: Status of a scenario whose solve raised an exception (not a solver status).
 FAILED = "failed"
@@ -109,58 +109,27 @@ def from_plain(plain: dict[str, Any]) -> Inputs:
 
 # --- one solve --------------------------------------------------------------------------------
 
-#: Statuses a warm re-solve is trusted with; any other is checked by a cold solve.
-_TRUSTED = ("optimal", "infeasible", "unbounded")
-
-
-class Solver:
-    """One process's ``pipeline.Resolver`` for one set of options, used for all of its
-    scenarios, with a safety net: a warm re-solve that ends without a trusted answer
-    (a solver error or a time limit) is solved again from scratch by a fresh Resolver,
-    which also replaces the old one (its HiGHS model and clock start anew)."""
-
-    def __init__(self, options: SolveOptions):
-        self.options = options
-        self.resolver = self._new()
-        self.cold_retries = 0
-
-    def _new(self) -> Any:
-        from stockpile.pipeline import Resolver
-
-        return Resolver(self.options)
-
-    def solve(self, inputs: Inputs) -> tuple[Any, Any]:
-        params, result = self.resolver.solve(inputs)
-        if result.solver.get("warm_start") and result.status not in _TRUSTED:
-            first = f"{result.status} ({result.message})"
-            self.resolver = self._new()
-            self.cold_retries += 1
-            params, result = self.resolver.solve(inputs)
-            result.log = (
-                f"The warm re-solve ended {first}; solved again from scratch. " + result.log
-            ).strip()
-        return params, result
-
-
-_SOLVERS: dict[str, Solver] = {}
-# Pyomo model building is not thread-safe: a Dask worker with several threads solves
-# one scenario at a time (run workers with one thread each to use every core).
+_RESOLVERS: dict[str, Resolver] = {}
+# One solve at a time per process: a Dask worker's threads would share its Resolver
+# (one HiGHS model), HiGHS's process-wide thread scheduler and file descriptor 1
+# (redirected during a solve), and Pyomo model building (``interface="pyomo"``) is not
+# thread-safe. Run Dask workers with one thread each to use every core.
 _LOCK = threading.Lock()
 
 
-def _solver(options: SolveOptions) -> Solver:
-    """This process's Solver for ``options`` (made once, reused for every scenario)."""
+def _resolver(options: SolveOptions) -> Resolver:
+    """This process's Resolver for ``options`` (made once, reused for every scenario)."""
     key = repr(options)
-    if key not in _SOLVERS:
-        _SOLVERS[key] = Solver(options)
-    return _SOLVERS[key]
+    if key not in _RESOLVERS:
+        _RESOLVERS[key] = Resolver(options)
+    return _RESOLVERS[key]
 
 
-def solve_one(name: str, inputs: Inputs, solver: Solver) -> Outcome:
+def solve_one(name: str, inputs: Inputs, resolver: Resolver) -> Outcome:
     """Solve one variant; an exception becomes a 'failed' Outcome."""
     tick = time.perf_counter()
     try:
-        params, result = solver.solve(inputs)
+        params, result = resolver.solve(inputs)
         out = summarize(name, params, result)
     except Exception as exc:
         out = failed(name, exc)
@@ -172,12 +141,14 @@ def solve_one(name: str, inputs: Inputs, solver: Solver) -> Outcome:
 def solve_task(task: tuple[str, dict[str, Any], SolveOptions]) -> Outcome:
     """The unit of work sent to a pool or Dask worker: (name, plain inputs, options)."""
     name, plain, options = task
-    with _LOCK, _stdout_to_stderr():
+    # Native prints on fd 1 (a solver banner) go to stderr, so a ``--json`` stdout stays
+    # clean.
+    with _LOCK, redirect_native_stdout():
         try:
             inputs = from_plain(plain)
         except Exception as exc:
             return failed(name, exc)
-        return solve_one(name, inputs, _solver(options))
+        return solve_one(name, inputs, _resolver(options))
 
 
 def failed(name: str, exc: BaseException) -> Outcome:
@@ -226,26 +197,6 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
     return out
 
 
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """In a worker, send native prints on fd 1 (a solver banner) to stderr, so that a
-    ``--json`` stdout stays clean."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 # --- many solves ---------------------------------------------------------------------------
 
 OnDone = Callable[[Outcome], None]
@@ -289,10 +240,10 @@ def run_scenarios(
 def _run_serial(
     tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, on_done: OnDone
 ) -> list[Outcome]:
-    solver = Solver(options)
+    resolver = Resolver(options)
     outcomes = []
     for name, inputs in tasks:
-        out = solve_one(name, inputs, solver)
+        out = solve_one(name, inputs, resolver)
         on_done(out)
         outcomes.append(out)
     return outcomes
@@ -301,7 +252,7 @@ def _run_serial(
 def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported Pyomo and the model.
+        # Workers fork from a server that has already imported the model and HiGHS.
         ctx.set_forkserver_preload(["stockpile.scenarios.runner", "stockpile.pipeline"])
         return ctx
     return multiprocessing.get_context("spawn")

@@ -1,39 +1,33 @@
-"""The only module that talks to HiGHS: hand-over, options, termination, values, duals,
-IIS, and warm re-solves of parameter variants.
+"""The only code that talks to HiGHS: options, hand-over, one run, status, values, duals.
 
-Two hand-overs give the same LP (a test holds them to it):
-- ``direct`` (default): the rows ``formulate`` made and the Pyomo constraints were
-  built from are passed to HiGHS in one ``passModel`` call (no second walk over
-  every Pyomo expression);
-- ``pyomo``: Pyomo's persistent HiGHS interface (pyomo.contrib.solver 'highs') reads
-  the Pyomo model itself.
+Two hand-overs give the same LP (tests/model/test_interfaces.py holds them to it):
+- ``handover_direct`` (default): the rows ``formulate`` made are passed to HiGHS in one
+  ``passModel`` call; no Pyomo object is built;
+- ``handover_pyomo``: Pyomo's persistent HiGHS interface (pyomo.contrib.solver 'highs')
+  reads a Pyomo model built from the same rows (``stockpile.model.pyomo.build_model``).
 
-Nothing here raises on an infeasible, unbounded or time-limited model: those are
-answers, returned as a ``SolveResult`` with the matching status.
+What to do with HiGHS (warm or cold, IIS or elastic diagnosis) is decided in
+``stockpile.solver.policy`` and ``stockpile.solver.diagnosis``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
 
-from stockpile.diagnose import explain
-from stockpile.iis import compute_iis
-from stockpile.model.families import FAMILIES
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, objective_value
-from stockpile.result import Diagnosis, RowValue, SolveResult
+from stockpile.result import RowValue, SolveResult, Status
+from stockpile.stdio import redirect_native_stdout
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 Method = Literal["choose", "simplex", "ipm", "pdlp"]
 Interface = Literal["direct", "pyomo"]
@@ -43,6 +37,8 @@ INF = highspy.kHighsInf
 
 @dataclass(frozen=True)
 class SolveOptions:
+    """How to solve: HiGHS's options, the hand-over, and the diagnosis's time."""
+
     time_limit: float | None = None  # seconds
     threads: int | None = None
     method: Method = "choose"
@@ -53,6 +49,7 @@ class SolveOptions:
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
+        """The HiGHS options these settings stand for (also recorded in the report)."""
         opts: dict[str, Any] = {"solver": self.method, "output_flag": False}
         if self.method == "ipm":
             opts["run_crossover"] = "on"  # a basic solution, so the duals are vertex duals
@@ -65,8 +62,18 @@ class SolveOptions:
         opts.update(self.extra)
         return opts
 
+    def describe(self) -> dict[str, Any]:
+        """The solver facts of a ``SolveResult``: name, version, interface, options."""
+        return {
+            "name": "HiGHS",
+            "version": highs_version(),
+            "interface": self.interface,
+            "options": self.highs_options(),
+        }
+
 
 def highs_version() -> str:
+    """The version of the HiGHS library in use, e.g. '1.16.0'."""
     return (
         f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
     )
@@ -85,36 +92,23 @@ class Handover:
     pyomo_solver: Any = None  # keeps the persistent Pyomo interface alive
     cold_seconds: float | None = None  # HiGHS time of the first (cold) solve
 
+    def counts(self) -> dict[str, int]:
+        """The size of the model as HiGHS holds it."""
+        return {"variables": self.highs.getNumCol(), "constraints": self.highs.getNumRow()}
 
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS: its banner is printed by the constructor, before any option can
-    turn output off, so the native stdout is muted for that one call."""
-    with _muted_stdout():
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS model: its banner is printed by the constructor, before any option
+    can turn output off, so the native stdout is muted for that one call."""
+    with redirect_native_stdout(to="devnull"):
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     return highs
 
 
-@contextlib.contextmanager
-def _muted_stdout() -> Iterator[None]:
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-    except (OSError, ValueError):  # no real fd 1 (embedded use): nothing to mute
-        yield
-        return
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def handover_direct(lp: LP) -> Handover:
-    """Pass the LP's rows to a new HiGHS model in one call."""
+    """Pass the LP's rows to a new HiGHS model in one call (rows scaled by powers of
+    two, see ``row_scale``)."""
     row_keys: list[tuple[str, Index]] = []
     starts = [0]
     index: list[int] = []
@@ -125,7 +119,7 @@ def handover_direct(lp: LP) -> Handover:
     for family, rows in lp.families.items():
         for key, row in rows.items():
             row_keys.append((family, key))
-            f = _row_scale(row.coefs)
+            f = row_scale(row.coefs)
             scales.append(f)
             for c, a in zip(row.cols, row.coefs, strict=True):
                 if a != 0.0:
@@ -150,12 +144,12 @@ def handover_direct(lp: LP) -> Handover:
     model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
     model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
     model.a_matrix_.value_ = np.asarray(value, dtype=float)
-    highs = _new_highs()
+    highs = new_highs()
     highs.passModel(model)
     return Handover(highs, lp, row_keys, list(range(n)), scales)
 
 
-def _row_scale(coefs: list[float]) -> float:
+def row_scale(coefs: list[float]) -> float:
     """A power of two that brings a row's largest coefficient near 1 (rows whose
     coefficients are all within 16 are left alone).
 
@@ -170,11 +164,13 @@ def _row_scale(coefs: list[float]) -> float:
 
 
 def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
-    """Let Pyomo's persistent HiGHS interface read the Pyomo model."""
+    """Let Pyomo's persistent HiGHS interface read a model made by
+    ``stockpile.model.pyomo.build_model`` (its ``model.lp`` maps rows back)."""
     from pyomo.contrib.solver.solvers.highs import Highs
 
     opt = Highs()
     opt.set_instance(model)
+    # The interface has no public accessor for its HiGHS model or its maps.
     highs = opt._solver_model
     lp: LP = model.lp
     cons = {}
@@ -189,40 +185,6 @@ def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
     for name, idx in lp.columns.keys:
         col_of.append(var_map.get(id(getattr(model, name)[idx]), -1))
     return Handover(highs, lp, row_keys, col_of, [1.0] * len(row_keys), pyomo_solver=opt)
-
-
-def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
-    """Hand the model to HiGHS, solve it and read everything back."""
-    options = options or SolveOptions()
-    tick = time.perf_counter()
-    ho = handover_pyomo(model) if options.interface == "pyomo" else handover_direct(model.lp)
-    handover = time.perf_counter() - tick
-    result = solve_handover(ho, options)
-    result.timings = {"handover": handover, **result.timings}
-    return result
-
-
-def solve_warm(ho: Handover, options: SolveOptions) -> SolveResult:
-    """Re-solve after ``update_direct`` from the previous basis.
-
-    Without presolve, a warm dual simplex can wander on a variant far from the last
-    one (HiGHS then stops with an error or runs long). The warm attempt therefore gets
-    a few times the cold solve's time; if it ends without a proven answer, the basis
-    is dropped and the variant is solved cold, with the full options.
-    """
-    budget = max(1.0, 5 * (ho.cold_seconds or 0.0))
-    if options.time_limit is not None:
-        budget = min(budget, options.time_limit)
-    warm = solve_handover(ho, replace(options, time_limit=budget))
-    if warm.status in ("optimal", "infeasible", "unbounded"):
-        warm.solver["warm_start"] = True
-        return warm
-    ho.highs.clearSolver()
-    cold = solve_handover(ho, options)
-    cold.timings["solve"] += warm.timings["solve"]
-    cold.solver["warm_start"] = False
-    cold.log = f"warm re-solve ended {warm.status}; solved again cold. {cold.log}".strip()
-    return cold
 
 
 def same_structure(a: LP, b: LP) -> bool:
@@ -272,8 +234,23 @@ def update_direct(ho: Handover, lp: LP) -> int:
     return changed
 
 
-def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
-    """Solve what was handed over (again, warm, after changes) and read the answer."""
+@dataclass(frozen=True)
+class Ran:
+    """What one ``run`` of HiGHS ended with."""
+
+    status: Status
+    log: str  # how HiGHS got there when not the usual way ("" when it was)
+    seconds: float  # HiGHS's own time for this run
+    model_status: str  # HiGHS's model status in its own words
+
+
+def run(ho: Handover, options: SolveOptions) -> Ran:
+    """Solve what was handed over (again, warm, after changes) with ``options``.
+
+    A dual simplex that errs or stalls (``StallGuard``) is repeated with the interior
+    point method; "unbounded or infeasible" is settled by a solve without presolve.
+    Writes the LP when ``options.write_lp`` asks for it.
+    """
     highs = ho.highs
     _thread_scheduler(options.threads)
     for key, value in options.highs_options().items():
@@ -282,9 +259,9 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     clock = highs.getRunTime()
     limit = INF if options.time_limit is None else clock + float(options.time_limit)
     highs.setOptionValue("time_limit", limit)
-    guard = _StallGuard() if options.method in ("choose", "simplex") else None
-    _run(highs, guard)
-    status = _status(highs)
+    guard = StallGuard() if options.method in ("choose", "simplex") else None
+    _run_guarded(highs, guard)
+    status = model_status(highs)
     log = ""
     if status == "error" or (guard is not None and guard.stalled):
         # HiGHS's dual simplex can fail, or crawl for minutes, proving some LPs with
@@ -293,14 +270,14 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
         highs.setOptionValue("solver", "ipm")
         highs.setOptionValue("run_crossover", "on")
         highs.run()
-        status = _status(highs)
+        status = model_status(highs)
         highs.setOptionValue("solver", options.method)
         log = f"the dual simplex {what}; re-solved with the interior point method"
     if status == "unbounded_or_infeasible":
         # HiGHS could not tell which; without presolve it can.
         highs.setOptionValue("presolve", "off")
         highs.run()
-        status = _status(highs)
+        status = model_status(highs)
         highs.setOptionValue("presolve", "on" if options.presolve else "off")
         again = "re-solved without presolve to tell infeasible from unbounded"
         log = f"{log}; {again}" if log else again
@@ -308,47 +285,11 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
             status = "infeasible" if highs.getInfo().primal_solution_status != 2 else "unbounded"
     if options.write_lp is not None:
         write_lp(ho, options.write_lp)
-
-    result = SolveResult(
-        status=status,  # type: ignore[arg-type]
-        solver={
-            "name": "HiGHS",
-            "version": highs_version(),
-            "interface": options.interface,
-            "options": options.highs_options(),
-        },
-        log=log,
-    )
-    result.timings = {"solve": highs.getRunTime() - clock}
-    if ho.cold_seconds is None:
-        ho.cold_seconds = result.timings["solve"]
-    result.counts = {"variables": highs.getNumCol(), "constraints": highs.getNumRow()}
-
-    tick = time.perf_counter()
-    if result.has_plan:
-        read_solution(ho, result)
-        result.message = (
-            "Optimal plan found."
-            if status == "optimal"
-            else "Time limit reached: the plan is feasible but not proven least-cost."
-        )
-    elif status == "infeasible":
-        result.diagnosis = _diagnose(ho, options.iis_time_limit)
-        result.message = "No plan meets every requirement; see the diagnosis."
-    elif status == "unbounded":
-        result.message = "The cost can fall without limit."
-    elif status == "time_limit_no_solution":
-        result.message = f"No feasible plan found within the time limit ({options.time_limit} s)."
-    else:
-        words = highs.modelStatusToString(highs.getModelStatus())
-        result.message = f"HiGHS stopped with model status: {words}."
-    if log:
-        result.message = f"{result.message} Note: {log}."
-    result.timings["extract"] = time.perf_counter() - tick
-    return result
+    words = highs.modelStatusToString(highs.getModelStatus())
+    return Ran(cast(Status, status), log, highs.getRunTime() - clock, words)
 
 
-def _run(highs: highspy.Highs, guard: _StallGuard | None) -> None:
+def _run_guarded(highs: highspy.Highs, guard: StallGuard | None) -> None:
     if guard is None:
         highs.run()
         return
@@ -359,7 +300,7 @@ def _run(highs: highspy.Highs, guard: _StallGuard | None) -> None:
         highs.cbSimplexInterrupt -= guard
 
 
-class _StallGuard:
+class StallGuard:
     """Interrupts a simplex solve whose iteration rate has collapsed.
 
     On some infeasible LPs HiGHS 1.16's dual simplex proves infeasibility of the
@@ -379,6 +320,8 @@ class _StallGuard:
         self.stalled = False
 
     def __call__(self, event: Any) -> None:
+        """HiGHS's simplex interrupt callback: sample the iteration count and interrupt
+        the solve when it has stalled."""
         now = time.monotonic()
         if now - self.samples[-1][0] < 0.25:
             return
@@ -407,6 +350,25 @@ def _thread_scheduler(threads: int | None) -> None:
         _scheduler_threads[0] = threads
 
 
+def model_status(highs: highspy.Highs) -> str:
+    """HiGHS's model status as a ``result.Status`` (or "unbounded_or_infeasible", which
+    ``run`` settles)."""
+    st = highs.getModelStatus()
+    ms = highspy.HighsModelStatus
+    if st in (ms.kOptimal, ms.kModelEmpty):
+        return "optimal"
+    if st == ms.kInfeasible:
+        return "infeasible"
+    if st == ms.kUnbounded:
+        return "unbounded"
+    if st == ms.kUnboundedOrInfeasible:
+        return "unbounded_or_infeasible"
+    if st in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt):
+        feasible = highs.getInfo().primal_solution_status == 2
+        return "time_limit_feasible" if feasible else "time_limit_no_solution"
+    return "error"
+
+
 def _label(name: str, index: Index) -> str:
     """An LP-file-safe name in Pyomo's symbolic style: Buy(A_2026)."""
     inner = "_".join(str(i) for i in index)
@@ -424,29 +386,9 @@ def write_lp(ho: Handover, path: Path) -> None:
     highs.writeModel(str(path))
 
 
-def _status(highs: highspy.Highs) -> str:
-    st = highs.getModelStatus()
-    ms = highspy.HighsModelStatus
-    if st in (ms.kOptimal, ms.kModelEmpty):
-        return "optimal"
-    if st == ms.kInfeasible:
-        return "infeasible"
-    if st == ms.kUnbounded:
-        return "unbounded"
-    if st == ms.kUnboundedOrInfeasible:
-        return "unbounded_or_infeasible"
-    if st in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt):
-        feasible = highs.getInfo().primal_solution_status == 2
-        return "time_limit_feasible" if feasible else "time_limit_no_solution"
-    return "error"
-
-
-def _finite(x: float) -> float | None:
-    return None if math.isinf(x) or abs(x) >= INF else float(x)
-
-
 def read_solution(ho: Handover, result: SolveResult) -> None:
-    """Values of every variable, body/limits/dual of every row, and the objective parts."""
+    """Values of every variable, body/limits/dual of every row (unscaled), and the
+    objective parts, into ``result``."""
     highs, lp = ho.highs, ho.lp
     sol = highs.getSolution()
     col_value = np.asarray(sol.col_value)
@@ -479,50 +421,16 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     result.objective_usd = objective_value(result.parts)
 
 
-def _diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
-    """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
-    try:
-        iis = compute_iis(ho.highs, iis_time_limit)
-        members = [(*ho.row_keys[r], "") for r in iis.rows]
-        col_key = {hc: ho.lp.columns.keys[k] for k, hc in enumerate(ho.col_of)}
-        in_conflict = {
-            int(highspy.IisBoundStatus.kIisBoundStatusLower): ">= 0",
-            int(highspy.IisBoundStatus.kIisBoundStatusUpper): "upper bound",
-            int(highspy.IisBoundStatus.kIisBoundStatusBoxed): "bounds",
-        }
-        for c, bound in zip(iis.cols, iis.col_bounds, strict=False):
-            if bound in in_conflict and c in col_key:
-                name, idx = col_key[c]
-                members.append((f"bound:{name}", idx, in_conflict[bound]))
-        return explain(ho.lp.params, members, "iis", rows=ho.lp.families)
-    except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
-        return explain(
-            ho.lp.params,
-            _elastic(ho.highs, ho.row_keys),
-            "elastic",
-            rows=ho.lp.families,
-            note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
-            "elastic solve (least total relative violation of the planner's limits) had to "
-            "relax.",
-        )
-
-
-#: Families whose rows carry a planner's limit: the ones an elastic solve may relax.
-RELAXABLE = frozenset(f.name for f in FAMILIES if f.relaxable)
-
-
-def _elastic(
-    highs: highspy.Highs, row_keys: list[tuple[str, Index]]
-) -> list[tuple[str, Index, str]]:
-    """Relax the rows that carry a planner's limit with slack columns priced at the
-    relative violation (1 / max(1, |limit|)), so tonnes and dollars weigh alike;
-    report the rows that needed slack. Balances and output splits stay exact."""
-    lp = highs.getLp()
-    el = _new_highs()
+def elastic_violations(ho: Handover, relaxable: list[int]) -> list[int]:
+    """The rows among ``relaxable`` (HiGHS row numbers) that an elastic solve had to
+    relax: each gets slack columns priced at the relative violation
+    (1 / max(1, |limit|)), so tonnes and dollars weigh alike; the other rows stay
+    exact. Solved in a copy of the model, with a 60 s limit."""
+    lp = ho.highs.getLp()
+    el = new_highs()
     el.setOptionValue("time_limit", 60.0)
     lp.col_cost_ = np.zeros(lp.num_col_)
     el.passModel(lp)
-    rows = [r for r, (family, _) in enumerate(row_keys) if family in RELAXABLE]
     limit = np.maximum(
         1.0,
         np.abs(
@@ -532,21 +440,23 @@ def _elastic(
             np.where(np.isfinite(lp.row_upper_) & (np.abs(lp.row_upper_) < INF), lp.row_upper_, 0)
         ),
     )
-    n = len(rows)
+    n = len(relaxable)
     firsts = []
     for sign in (1.0, -1.0):
         first = el.getNumCol()
         firsts.append(first)
         el.addVars(n, np.zeros(n), np.full(n, INF))
         el.changeColsCost(
-            n, np.arange(first, first + n, dtype=np.int32), 1.0 / limit[np.asarray(rows, dtype=int)]
+            n,
+            np.arange(first, first + n, dtype=np.int32),
+            1.0 / limit[np.asarray(relaxable, dtype=int)],
         )
-        for k, r in enumerate(rows):
+        for k, r in enumerate(relaxable):
             el.changeCoeff(r, first + k, sign)
     el.run()
     value = el.getSolution().col_value
     return [
-        (*row_keys[r], "")
-        for k, r in enumerate(rows)
+        r
+        for k, r in enumerate(relaxable)
         if value[firsts[0] + k] > 1e-7 or value[firsts[1] + k] > 1e-7
     ]

@@ -3,11 +3,11 @@
 ``highspy.Highs.getIis`` holds the GIL and does not honour ``iis_time_limit`` on every
 LP: on some infeasible variants of the default dataset (targets raised 10 % against
 the budget) it ran for minutes. A child process can be stopped. The parent writes the
-LP's arrays to a temporary ``.npz`` file, runs ``python -m stockpile.iis IN OUT LIMIT``
+LP's arrays to a temporary ``.npz`` file, runs ``python -m stockpile.solver.iis IN OUT LIMIT``
 and kills it at the deadline; the caller then falls back to an elastic solve.
 
-The child imports only NumPy and highspy (no Pyomo), so it starts in a fraction of a
-second.
+The child imports only NumPy and highspy (no Pyomo, and ``stockpile.solver`` itself
+imports nothing), so it starts in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ import numpy as np
 #: Seconds allowed on top of the IIS time limit for the child to start and solve.
 STARTUP_SECONDS = 2.0
 
+#: How a column bound in the subset reads in a diagnosis (other statuses: not in it).
+BOUND_WORDS = {
+    int(highspy.IisBoundStatus.kIisBoundStatusLower): ">= 0",
+    int(highspy.IisBoundStatus.kIisBoundStatusUpper): "upper bound",
+    int(highspy.IisBoundStatus.kIisBoundStatusBoxed): "bounds",
+}
+
 
 @dataclass(frozen=True)
 class Iis:
@@ -33,6 +40,14 @@ class Iis:
     rows: list[int]
     cols: list[int]
     col_bounds: list[int]
+
+    def bounds_in_conflict(self) -> list[tuple[int, str]]:
+        """(HiGHS column, how its bound reads) for each column bound in the subset."""
+        return [
+            (c, BOUND_WORDS[bound])
+            for c, bound in zip(self.cols, self.col_bounds, strict=False)
+            if bound in BOUND_WORDS
+        ]
 
 
 def compute_iis(highs: highspy.Highs, time_limit: float) -> Iis:
@@ -56,7 +71,7 @@ def compute_iis(highs: highspy.Highs, time_limit: float) -> Iis:
             index=np.asarray(matrix.index_),
             value=np.asarray(matrix.value_),
         )
-        command = [sys.executable, "-m", "stockpile.iis", str(given), str(answer)]
+        command = [sys.executable, "-m", "stockpile.solver.iis", str(given), str(answer)]
         try:
             subprocess.run(
                 [*command, repr(float(time_limit))],
