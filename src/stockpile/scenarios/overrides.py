@@ -32,10 +32,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stockpile.data import reader as _reader
+from stockpile.data.cells import (
+    NO_CACHE_MESSAGE,
+    ExcelError,
+    NoCache,
+    RawSheet,
+    cell_text,
+    expected_text,
+    is_blank,
+    load_sheets,
+    looks_numeric,
+    near,
+    parse_cell,
+    read_header,
+    table_rows,
+)
 from stockpile.data.inputs import RECORDS, Inputs, Record, Settings
 from stockpile.data.problems import InputError, Problem
-from stockpile.data.safety import check_file, open_workbook
 from stockpile.data.schema import (
     KEY_SEPARATOR,
     SCENARIO_OPS,
@@ -100,25 +113,17 @@ def scenarios_from_rows(rows: Iterable[Mapping[str, Any]], origin: str = "") -> 
     grouped: dict[str, list[Override]] = {}
     for r in rows:
         ov = Override(
-            scenario=_text(r.get("scenario")),
-            sheet=_text(r.get("sheet")),
-            key=_text(r.get("key")),
-            op=_text(r.get("op")),
-            column=_text(r.get("column")),
+            scenario=cell_text(r.get("scenario")),
+            sheet=cell_text(r.get("sheet")),
+            key=cell_text(r.get("key")),
+            op=cell_text(r.get("op")),
+            column=cell_text(r.get("column")),
             value=r.get("value"),
             row=r.get("row"),
-            note=_text(r.get("note")),
+            note=cell_text(r.get("note")),
         )
         grouped.setdefault(ov.scenario, []).append(ov)
     return {name: Scenario(name, tuple(ovs), origin) for name, ovs in grouped.items()}
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
 
 
 # --- reading the Scenarios sheet ------------------------------------------------------
@@ -133,21 +138,8 @@ def read_scenarios(path: str | Path, *, required: bool = False) -> dict[str, Sce
     Scenarios sheet has no scenarios (an error when ``required``: a --scenarios FILE).
     """
     path = Path(path)
-    problems = check_file(path)
-    if problems:
-        raise InputError(problems)
-    try:
-        raw = _load_sheet(path)
-    except Exception as exc:  # any parser failure on an untrusted file is a bad file
-        raise InputError(
-            [
-                Problem(
-                    f"the file cannot be read as a workbook: {type(exc).__name__}: {exc}",
-                    "Open the workbook in Excel and save it again as 'Excel Workbook (*.xlsx)'.",
-                )
-            ]
-        ) from exc
-    if raw is None:
+    sheets = load_sheets(path, (SHEET,)).sheets
+    if SHEET not in sheets:
         if not required:
             return {}
         raise InputError(
@@ -161,22 +153,20 @@ def read_scenarios(path: str | Path, *, required: bool = False) -> dict[str, Sce
                 )
             ]
         )
-    problems = []
-    header = _reader._header(SCENARIOS, SCENARIOS.columns, raw, problems, set())
+    raw = sheets[SHEET] or RawSheet(SHEET)  # a chart sheet: no table
+    problems: list[Problem] = []
+    header = read_header(SCENARIOS, SCENARIOS.columns, raw, problems, set())
     rows: list[dict[str, Any]] = []
     if header is not None:
-        for r, cells in enumerate(raw.rows[1:], start=2):
-            values = {name: cells[i] if i < len(cells) else None for name, i in header.items()}
-            if all(_reader._is_blank(v) for v in values.values()):
-                continue
+        for r, values in table_rows(raw, header):
             row: dict[str, Any] = {"row": r}
             for col in SCENARIOS.columns:
-                if col.name not in header:
+                if col.name not in values:
                     continue
                 if col.name == "value":
                     value, problem = _raw_value(col, r, values[col.name])
                 else:
-                    value, problem = _reader._cell(SCENARIOS, col, r, values[col.name])
+                    value, problem = parse_cell(SCENARIOS, col, r, values[col.name])
                 if problem is not None:
                     problems.append(problem)
                 row[col.name] = value
@@ -187,52 +177,21 @@ def read_scenarios(path: str | Path, *, required: bool = False) -> dict[str, Sce
     return scenarios_from_rows(rows, origin=path.name)
 
 
-def _load_sheet(path: Path) -> Any:
-    """The cells of the Scenarios sheet as the reader's raw sheet (None: no such sheet)."""
-    formulas: set[tuple[int, int]] = set()
-    book = open_workbook(path, data_only=False)
-    try:
-        if SHEET not in book.sheetnames:
-            return None
-        ws = book[SHEET]
-        sheet = _reader._RawSheet(SHEET)
-        if not hasattr(ws, "iter_rows"):  # a chart sheet: no table
-            return sheet
-        ws.reset_dimensions()
-        for r, cells in enumerate(ws.iter_rows(), start=1):
-            values = []
-            for c, cell in enumerate(cells, start=1):
-                if cell.data_type == "f":
-                    formulas.add((r, c))
-                    text = getattr(cell.value, "text", None) or cell.value
-                    values.append(_reader._NoCache(str(text)))
-                elif cell.data_type == "e":
-                    values.append(_reader._ExcelError(str(cell.value)))
-                else:
-                    values.append(cell.value)
-            sheet.rows.append(values)
-    finally:
-        book.close()
-    if formulas:
-        _reader._fill_cached_results(path, {SHEET: sheet}, {SHEET: formulas})
-    return sheet
-
-
 def _raw_value(col: Column, row: int, raw: Any) -> tuple[Any, Problem | None]:
     """The value cell as typed in Excel (a number stays a number, text stays text)."""
 
     def problem(message: str, fix: str, value: Any = raw) -> tuple[Any, Problem]:
         return None, Problem(message, fix, sheet=SHEET, row=row, column=col.name, value=value)
 
-    if isinstance(raw, _reader._NoCache):
+    if isinstance(raw, NoCache):
         return problem(
-            _reader.NO_CACHE_MESSAGE,
+            NO_CACHE_MESSAGE,
             "Open the workbook in Excel and save it, or replace the formula by its value.",
             raw.formula,
         )
-    if isinstance(raw, _reader._ExcelError):
+    if isinstance(raw, ExcelError):
         return problem(f"cell shows the Excel error {raw.code}", "Type the value.", raw.code)
-    if _reader._is_blank(raw):
+    if is_blank(raw):
         return None, None
     if isinstance(raw, bool):
         return problem("expected a number or text, found TRUE/FALSE", "Type the value.")
@@ -281,7 +240,7 @@ def check_override(ov: Override) -> tuple[_Parsed | None, list[Problem]]:
     if not ov.scenario:
         out.append(_problem(ov, "scenario", None, "the scenario name is blank", "Name it."))
     if ov.op not in SCENARIO_OPS:
-        meant = _near(ov.op, SCENARIO_OPS)
+        meant = near(ov.op, SCENARIO_OPS)
         out.append(
             _problem(
                 ov,
@@ -295,7 +254,7 @@ def check_override(ov: Override) -> tuple[_Parsed | None, list[Problem]]:
         )
     sheet = SHEETS_BY_NAME.get(ov.sheet)
     if sheet is None:
-        meant = _near(ov.sheet, SHEETS_BY_NAME)
+        meant = near(ov.sheet, SHEETS_BY_NAME)
         out.append(
             _problem(
                 ov,
@@ -374,7 +333,7 @@ def _check_key_types(ov: Override, parsed: _Parsed, out: list[Problem]) -> None:
                     ov,
                     "key",
                     ov.key,
-                    f"{name}: expected {_reader._expect(col)}, found '{part}'",
+                    f"{name}: expected {expected_text(col)}, found '{part}'",
                     f"Write the key as {key_form(parsed.sheet)}.",
                 )
             )
@@ -394,7 +353,7 @@ def _check_setting(ov: Override, parsed: _Parsed, out: list[Problem]) -> None:
         return
     names = [c.name for c in SETTINGS.columns]
     if ov.key not in names:
-        meant = _near(ov.key, names)
+        meant = near(ov.key, names)
         out.append(
             _problem(
                 ov,
@@ -479,7 +438,7 @@ def _column(ov: Override, sheet: Sheet, out: list[Problem]) -> Column | None:
         return None
     names = [c.name for c in sheet.columns]
     if ov.column not in names:
-        meant = _near(ov.column, names)
+        meant = near(ov.column, names)
         out.append(
             _problem(
                 ov,
@@ -500,7 +459,7 @@ def _column(ov: Override, sheet: Sheet, out: list[Problem]) -> Column | None:
                 "column",
                 ov.column,
                 f"scale applies to number columns; {sheet.name}.{col.name} holds "
-                f"{_reader._expect(col)}",
+                f"{expected_text(col)}",
                 "Use set (or add, for a year or a whole number) on this column.",
             )
         )
@@ -512,7 +471,7 @@ def _column(ov: Override, sheet: Sheet, out: list[Problem]) -> Column | None:
                 "column",
                 ov.column,
                 f"add applies to number, year and whole-number columns; "
-                f"{sheet.name}.{col.name} holds {_reader._expect(col)}",
+                f"{sheet.name}.{col.name} holds {expected_text(col)}",
                 "Use set on this column.",
             )
         )
@@ -534,17 +493,17 @@ def _value(ov: Override, col: Column, out: list[Problem]) -> Any:
         what = "a whole number (the amount)" if whole else "a number (the amount)"
         return _number(ov, raw, what, whole=whole, out=out)
     if col.is_numeric:
-        return _number(ov, raw, _reader._expect(col), whole=col.kind != "number", out=out)
-    text = _text(raw)
+        return _number(ov, raw, expected_text(col), whole=col.kind != "number", out=out)
+    text = cell_text(raw)
     if col.kind == "enum" and text not in col.choices:
-        meant = _near(text, col.choices)
+        meant = near(text, col.choices)
         out.append(
             _problem(
                 ov,
                 "value",
                 raw,
                 f"{col.name} must be one of {', '.join(col.choices)}",
-                f"Did you mean '{meant}'?" if meant else f"Enter {_reader._expect(col)}.",
+                f"Did you mean '{meant}'?" if meant else f"Enter {expected_text(col)}.",
             )
         )
         return None
@@ -558,7 +517,7 @@ def _number(ov: Override, raw: Any, what: str, *, whole: bool, out: list[Problem
     if isinstance(raw, str):
         fix = (
             "The number is stored as text: format the value cell as Number and retype it."
-            if _reader._looks_numeric(raw)
+            if looks_numeric(raw)
             else f"Enter {what}, without units or other text."
         )
         out.append(_problem(ov, "value", raw, f"expected {what}, found text", fix))
@@ -579,7 +538,7 @@ def _number(ov: Override, raw: Any, what: str, *, whole: bool, out: list[Problem
 def _assignments(ov: Override, sheet: Sheet, out: list[Problem]) -> dict[str, Any]:
     """The ``col=val; col=val`` of an add_row, typed; key columns come from the key."""
     keys = key_columns(sheet)
-    text = _text(ov.value)
+    text = cell_text(ov.value)
     values: dict[str, Any] = {}
     bad = False
     for part in (p.strip() for p in text.split(ASSIGN_SEPARATOR)) if text else ():
@@ -601,7 +560,7 @@ def _assignments(ov: Override, sheet: Sheet, out: list[Problem]) -> dict[str, An
             continue
         names = [c.name for c in sheet.columns]
         if name not in names:
-            meant = _near(name, names)
+            meant = near(name, names)
             out.append(
                 _problem(
                     ov,
@@ -644,8 +603,8 @@ def _assignments(ov: Override, sheet: Sheet, out: list[Problem]) -> dict[str, An
                     ov,
                     "value",
                     ov.value,
-                    f"{name}: expected {_reader._expect(col)}, found '{val}'",
-                    f"Write {name}={_reader._expect(col)}.",
+                    f"{name}: expected {expected_text(col)}, found '{val}'",
+                    f"Write {name}={expected_text(col)}.",
                 )
             )
             bad = True
@@ -693,10 +652,6 @@ def _example(sheet: Sheet) -> str:
     keys = key_columns(sheet)
     cols = [c for c in sheet.columns if c.name not in keys][:2]
     return "; ".join(f"{c.name}={'0.5' if c.is_numeric else '…'}" for c in cols) or "(blank)"
-
-
-def _near(name: str, candidates: Iterable[str]) -> str | None:
-    return _reader._near(name, list(candidates)) if name else None
 
 
 # --- applying a scenario -------------------------------------------------------------------
@@ -797,7 +752,7 @@ class _State:
     def _no_match(self, p: _Parsed, table: list[_Tracked]) -> Problem:
         ov = p.ov
         cols = key_columns(p.sheet)
-        keys = [KEY_SEPARATOR.join(_key_text(getattr(t.rec, c)) for c in cols) for t in table]
+        keys = [KEY_SEPARATOR.join(cell_text(getattr(t.rec, c)) for c in cols) for t in table]
         if not keys:
             return _problem(
                 ov,
@@ -807,7 +762,7 @@ class _State:
                 f"Add rows with add_row, or drop this override (the base data has no "
                 f"{p.sheet.name}).",
             )
-        meant = _near(ov.key, keys)
+        meant = near(ov.key, keys)
         shown = ", ".join(dict.fromkeys(keys[:5]))
         return _problem(
             ov,
@@ -921,7 +876,7 @@ def _traced_at(ov: Override, p: Problem, where: str) -> Problem:
 def _where(sheet: Sheet, rec: Record) -> str:
     if rec.row:
         return f"row {rec.row}"
-    return "key " + KEY_SEPARATOR.join(_key_text(getattr(rec, c)) for c in key_columns(sheet))
+    return "key " + KEY_SEPARATOR.join(cell_text(getattr(rec, c)) for c in key_columns(sheet))
 
 
 def _typed_parts(p: _Parsed) -> list[Any]:
@@ -939,13 +894,9 @@ def _matches(rec: Record, p: _Parsed) -> bool:
     if p.parts is None:
         return True
     return all(
-        part == STAR or _key_text(getattr(rec, col)) == part
+        part == STAR or cell_text(getattr(rec, col)) == part
         for col, part in zip(key_columns(p.sheet), p.parts, strict=True)
     )
-
-
-def _key_text(v: Any) -> str:
-    return _text(v)
 
 
 def _combine(op: str, old: Any, value: Any) -> Any:
