@@ -432,10 +432,14 @@ def _number_text(x: float) -> str:
 # --- names --------------------------------------------------------------------------------
 
 
-def near(name: str, candidates: Iterable[str]) -> str | None:
+def near(name: str, candidates: Iterable[str], *, ignore_spaces: bool = True) -> str | None:
     """The did-you-mean of a mistyped name: a candidate other than ``name`` that equals
-    it but for case and surrounding spaces. A blank name suggests nothing."""
+    it but for case, and for surrounding spaces unless ``ignore_spaces`` is False.
+    A blank name suggests nothing."""
     if not name.strip():
         return None
-    key = name.strip().casefold()
-    return next((c for c in candidates if c != name and c.strip().casefold() == key), None)
+    if ignore_spaces:
+        key = name.strip().casefold()
+        return next((c for c in candidates if c != name and c.strip().casefold() == key), None)
+    key = name.casefold()
+    return next((c for c in candidates if c != name and c.casefold() == key), None)
