@@ -161,7 +161,8 @@ def validate(
 def _check_scenarios(path: Path, inputs: Any) -> None:
     """Apply every scenario of the workbook's Scenarios sheet (if any) to its data, so
     that a bad override is found by validate, not only when it is solved."""
-    from stockpile.scenarios.overrides import apply_scenario, read_scenarios
+    from stockpile.scenarios.apply import apply_scenario
+    from stockpile.scenarios.sheet import read_scenarios
 
     problems: list[Problem] = []
     for scenario in read_scenarios(path).values():
