@@ -77,7 +77,7 @@ def variants() -> list[tuple[str, list[dict[str, Any]]]]:
 
 def scenarios() -> list[Any]:
     from stockpile.scenarios.bundled import bundled_scenarios
-    from stockpile.scenarios.overrides import scenarios_from_rows
+    from stockpile.scenarios.sheet import scenarios_from_rows
 
     out = list(bundled_scenarios().values())
     for name, rows in variants():
@@ -120,7 +120,7 @@ def main() -> int:
 
     from stockpile.data.default_dataset import default_inputs
     from stockpile.pipeline import solve_inputs
-    from stockpile.scenarios.overrides import apply_scenario
+    from stockpile.scenarios.apply import apply_scenario
     from stockpile.scenarios.runner import Outcome, default_workers, failed, run_scenarios
     from stockpile.solver.highs import SolveOptions
 

@@ -99,8 +99,8 @@ def run(
     inputs, warnings = load(input_path)
     extra: dict[str, Any] | None = None
     if scenario is not None:
+        from stockpile.scenarios.apply import apply_scenario
         from stockpile.scenarios.commands import find_scenarios
-        from stockpile.scenarios.overrides import apply_scenario
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
         inputs = apply_scenario(inputs, found)

@@ -12,8 +12,8 @@ import pytest
 from stockpile.data.default_dataset import default_inputs
 from stockpile.data.inputs import Inputs
 from stockpile.pipeline import solve_inputs
+from stockpile.scenarios.apply import apply_scenario
 from stockpile.scenarios.bundled import NAMES, bundled_scenarios
-from stockpile.scenarios.overrides import apply_scenario
 from stockpile.scenarios.runner import Outcome, run_scenarios
 from stockpile.solver.highs import SolveOptions
 

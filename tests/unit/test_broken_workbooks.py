@@ -21,8 +21,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from stockpile.data.cells import NO_CACHE_MESSAGE
 from stockpile.data.problems import InputError, Problem
-from stockpile.data.reader import NO_CACHE_MESSAGE, read_workbook
+from stockpile.data.reader import read_workbook
 from stockpile.data.safety import OLE_MAGIC, open_workbook
 from stockpile.data.schema import SAFETY_LIMITS
 from workbooks import (

@@ -21,14 +21,10 @@ from stockpile.data.reader import read_workbook
 from stockpile.data.template import write_scenario_workbook, write_workbook
 from stockpile.pipeline import solve_inputs
 from stockpile.scenarios import bundled
-from stockpile.scenarios.overrides import (
-    Override,
-    Scenario,
-    apply_scenario,
-    read_scenarios,
-    scenarios_from_rows,
-)
+from stockpile.scenarios.apply import apply_scenario
+from stockpile.scenarios.overrides import Override, Scenario
 from stockpile.scenarios.runner import from_plain, run_scenarios, to_plain
+from stockpile.scenarios.sheet import read_scenarios, scenarios_from_rows
 from stockpile.solver.highs import SolveOptions
 
 runner = CliRunner()

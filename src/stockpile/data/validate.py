@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from stockpile.data.cells import near
 from stockpile.data.inputs import Inputs, Record
 from stockpile.data.problems import Problem, Severity
 from stockpile.data.schema import (
@@ -177,7 +178,7 @@ class _Checks:
         """Report a reference to an id that ``target`` does not have."""
         target_sheet = SHEETS_BY_NAME[target]
         id_name = target_sheet.id_column.name if target_sheet.id_column else column
-        meant = _near(value, self.ids(target))
+        meant = near(value, self.ids(target), ignore_spaces=False)
         self.add(
             sheet,
             rec,
@@ -248,7 +249,7 @@ class _Checks:
                     elif col.kind == "ref":
                         self.reference(sheet, rec, col, value)
                     elif col.kind == "enum" and value not in col.choices:
-                        meant = _near(value, col.choices)
+                        meant = near(value, col.choices, ignore_spaces=False)
                         self.add(
                             sheet,
                             rec,
@@ -344,7 +345,7 @@ class _Checks:
                     if self.all_ids_known(target) and group not in self.ids(target):
                         self.unknown_id(sheet, rec, "group", group, target)
                 elif group not in target:
-                    meant = _near(group, target)
+                    meant = near(group, target, ignore_spaces=False)
                     self.add(
                         sheet,
                         rec,
@@ -508,9 +509,3 @@ def _range_message(col: Column, value: float) -> tuple[str, str]:
 def _quoted(value: Any) -> str:
     """Ids in quotes (they may hold spaces), numbers such as years bare."""
     return f"'{value}'" if isinstance(value, str) else str(value)
-
-
-def _near(name: str, candidates: Iterable[str]) -> str | None:
-    """A candidate equal to ``name`` but for case (a likely typo)."""
-    key = name.casefold()
-    return next((c for c in candidates if c != name and c.casefold() == key), None)

@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from stockpile.scenarios.overrides import Scenario, read_scenarios
+from stockpile.scenarios.overrides import Scenario
+from stockpile.scenarios.sheet import read_scenarios
 
 #: (sheet, key, column, op, value, note): one row of the Scenarios sheet.
 Row = tuple[str, str, str, str, Any, str]

@@ -18,8 +18,10 @@ from typing import Any
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
-from stockpile.scenarios.overrides import SHEET, Scenario, apply_scenario, read_scenarios
+from stockpile.scenarios.apply import apply_scenario
+from stockpile.scenarios.overrides import SHEET, Scenario
 from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
+from stockpile.scenarios.sheet import read_scenarios
 from stockpile.solver.highs import SolveOptions
 
 
