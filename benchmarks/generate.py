@@ -86,12 +86,12 @@ Plan = dict[str, dict[tuple[Any, ...], float]]
 
 def generate(size: str, seed: int = 0) -> Inputs:
     """A feasible instance of the named size (S, M, L, XL); same (size, seed), same data."""
-    return _generate(size, seed)[0]
+    return instance_and_witness(size, seed)[0]
 
 
 def witness(size: str, seed: int = 0) -> Plan:
     """The feasible plan P the instance is built around (tests/oracle.py plan format)."""
-    return _generate(size, seed)[1]
+    return instance_and_witness(size, seed)[1]
 
 
 def _r(x: float, digits: int = 2) -> float:
@@ -101,7 +101,8 @@ def _r(x: float, digits: int = 2) -> float:
     return float(f"{x:.{digits}g}")
 
 
-def _generate(size: str, seed: int) -> tuple[Inputs, Plan]:
+def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
+    """The instance of the named size and the feasible plan it is built around."""
     try:
         n = SIZES[size]
     except KeyError:

@@ -22,11 +22,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from stockpile.data.params import Params
-
-try:  # the model as of d223fbf
-    from stockpile.model.build import _lookups
-except ImportError:  # the model as rows (d25f427 on)
-    from stockpile.model.lp import make_lookups as _lookups
+from stockpile.model.lp import make_lookups
 
 INF = float("inf")
 VARIABLES = ("Buy", "Ship", "Surplus", "Stock", "Unmet")
@@ -66,7 +62,7 @@ def build_model_fast(p: Params, capture: bool = False, pyomo: bool = True):
         return _build_rows_only(p)
     model = pyo.ConcreteModel(name="stockpile")
     model.params = p
-    model.lookups = lk = _lookups(p)
+    model.lookups = lk = make_lookups(p)
 
     model.MATERIALS = pyo.Set(initialize=p.MATERIALS, ordered=True, doc="materials m")
     model.SOURCES = pyo.Set(initialize=p.SOURCES, ordered=True, doc="supply sources s")
@@ -151,7 +147,7 @@ def _build_rows_only(p: Params) -> RowsOnly:
     def add_parts(parts):
         _store_parts(store, parts, lambda j: j)
 
-    _families(p, _lookups(p), var, add_family, add_parts)
+    _families(p, make_lookups(p), var, add_family, add_parts)
     return RowsOnly(store, col_keys)
 
 

@@ -28,7 +28,7 @@ def gen():
 
 @pytest.fixture(scope="module")
 def small(gen):
-    return gen._generate("S", 0)
+    return gen.instance_and_witness("S", 0)
 
 
 def _rows(inputs):
