@@ -80,12 +80,44 @@ class Diagnosis:
     note: str = ""
 
 
+#: Unmet need below this [t] counts as none (solver round-off).
+UNMET_TINY = 1e-6
+
+
+@dataclass(frozen=True)
+class FutureOutcome:
+    """One future (the plan without disruption, ``base``, or a disruption's) after the
+    solve: its probability, the discounted cost of the whole future K[f] [USD], and its
+    unmet need by material [t] with the first year it occurs."""
+
+    future: str
+    probability: float
+    cost_usd: float
+    unmet_t: dict[str, float] = field(default_factory=dict)
+    first_unmet_year: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "future": self.future,
+            "probability": self.probability,
+            "cost_usd": self.cost_usd,
+            "unmet_t": sum(self.unmet_t.values()),
+        }
+
+
 @dataclass
 class SolveResult:
     status: Status
     message: str = ""
+    #: the minimised objective: the expected cost E, or (1 - lambda) E + lambda CVaR
     objective_usd: float | None = None
+    #: the parts of E (expected, discounted, each >= 0), keyed by objective.PART_KEYS
     parts: dict[str, float] = field(default_factory=dict)
+    expected_cost_usd: float | None = None
+    #: the CVaR term (Eta + 1/(1 - alpha) sum_f prob[f] Z[f]) when risk_weight > 0
+    cvar_usd: float | None = None
+    #: the plan (base) and every disruption's future
+    futures: list[FutureOutcome] = field(default_factory=list)
     #: variable name -> index tuple -> value (every variable of the model)
     values: dict[str, dict[tuple[Any, ...], float]] = field(default_factory=dict)
     #: family -> index tuple -> RowValue (every constraint of the model)
@@ -107,6 +139,10 @@ class SolveResult:
             "status": self.status,
             "message": self.message,
             "objective_usd": self.objective_usd,
+            "expected_cost_usd": self.expected_cost_usd,
             "parts": dict(self.parts) if self.parts else None,
+            "futures": [f.to_json() for f in self.futures] if self.futures else None,
         }
+        if self.cvar_usd is not None:
+            out["cvar_usd"] = self.cvar_usd
         return out

@@ -55,8 +55,17 @@ class Params:
     min_coverage: dict[str, float]
     probability: dict[str, float]
     start_year: dict[str, int]  # d -> first year of its window
-    window: dict[str, tuple[int, ...]]  # d -> its years inside the horizon
-    multiplier: dict[str, float]
+    duration: dict[str, int]  # d -> duration_years (not cut at end_year)
+    window: dict[str, tuple[int, ...]]  # d -> its years inside the horizon (W_d)
+    multiplier: dict[str, float]  # demand multiplier
+    price_multiplier: dict[str, float]  # purchase prices in d's future during W_d
+    recovery_years: int  # after W_d, years before stock targets hold again in d's future
+    risk_weight: float  # lambda: weight of the CVaR against the expected cost
+    cvar_level: float  # alpha: the CVaR is the cost of the worst (1 - alpha) of futures
+    source_first_year: dict[str, int]
+    expansion_cost_usd_per_unit: dict[str, float]  # s -> USD per unit/yr added, paid once
+    expansion_lead_years: dict[str, int]
+    max_expansion_units: dict[str, float]  # 0 = not expandable
     #: DisruptionImpacts rows by disruption: (material or "*", group_type, group, avail, row)
     impacts: dict[str, list[tuple[str, str, str, float, int]]]
     #: where each limit a diagnosis or report names comes from: (sheet, Excel row)
@@ -113,49 +122,56 @@ class Params:
     def avail_site(self, d: str, l: str, m: str) -> float:
         return self._avail(d, m, lambda gt, g: gt == "site" and g in (l, "*"))
 
-    # ----- disruptions -----------------------------------------------------
-    def surviving_stock(self, d: str, m: str) -> tuple[list[tuple[str, float]], float]:
-        """What of the stock of m survives d, as it stands when d starts.
+    def source_availability(self, d: str, s: str) -> float:
+        """A_d(s): a source is available as a whole, at its least available output."""
+        return min((self.avail_source(d, s, m) for m in self.outputs[s]), default=1.0)
 
-        Returns ``(sites, constant)``: for a disruption starting after t0, each site open
-        at the end of start_d - 1 with the share avail_d(l, m) of its stock then that
-        survives; for one starting at t0, the surviving initial stock as a constant [t].
-        """
-        start = self.start_year[d]
-        if start == self.t0:
-            kept = sum(
-                self.avail_site(d, l, m) * self.initial_stock_t.get((m, l), 0.0)
-                for l in self.open_sites(self.t0)
-            )
-            return [], kept
-        return [(l, self.avail_site(d, l, m)) for l in self.open_sites(start - 1)], 0.0
+    # ----- futures ----------------------------------------------------------
+    @cached_property
+    def base_probability(self) -> float:
+        """prob[base]: the probability that no disruption happens."""
+        return max(0.0, 1.0 - sum(self.probability.values()))
 
-    def surviving_supply(self, d: str, m: str) -> list[tuple[str, float]]:
-        """Each source of m with the tonnes of m per unit bought that survive d
-        (yield times availability), in source order."""
-        return [
-            (s, self.avail_source(d, s, m) * y)
-            for s in self.SOURCES
-            if (y := self.yield_t_per_unit.get((s, m)))
-        ]
+    def plan_weight(self, t: int) -> float:
+        """w(t): the probability that no disruption has started by year t, the weight of
+        the plan's decisions in year t."""
+        started = sum(p for d, p in self.probability.items() if self.start_year[d] <= t)
+        return max(0.0, 1.0 - started)
+
+    def price_factor(self, d: str | None, t: int) -> float:
+        """pm: the price multiplier of d in its window, else 1 (and 1 in the plan)."""
+        return self.price_multiplier[d] if d is not None and t in self.window[d] else 1.0
+
+    def targets_hold(self, d: str, t: int) -> bool:
+        """Stock targets hold in d's future from start + duration + recovery_years on."""
+        return t >= self.start_year[d] + self.duration[d] + self.recovery_years
+
+    def rules_hold(self, d: str, t: int) -> bool:
+        """Sourcing and dispersion rules hold in d's future after its window."""
+        return t >= self.start_year[d] + self.duration[d]
+
+    @cached_property
+    def expandable(self) -> tuple[str, ...]:
+        """The sources whose capacity may be expanded (max_expansion_units > 0)."""
+        return tuple(s for s in self.SOURCES if self.max_expansion_units[s] > 0)
 
     def surviving_share(self, d: str, m: str) -> float:
         """Share of normal supply of m that survives d: sum_c mix[m,c] * avail_d(c,m)."""
         return sum(share * self.avail_country(d, c, m) for c, share in self.mix.get(m, {}).items())
 
     @cached_property
-    def need_t(self) -> dict[tuple[str, str], float]:
-        """need[d,m] > 0 only; MODEL.md family 9."""
-        need: dict[tuple[str, str], float] = {}
+    def need_t(self) -> dict[tuple[str, str, int], float]:
+        """need_d[m,t] > 0 only, for t in W_d: demand[m,t] * max(0, multiplier - the
+        surviving share of normal supply) [t]; below NEED_EPS * demand[m,t] it is 0."""
+        need: dict[tuple[str, str, int], float] = {}
         for d in self.DISRUPTIONS:
             for m in self.MATERIALS:
-                window_demand = sum(self.demand_t.get((m, t), 0.0) for t in self.window[d])
-                if window_demand <= 0:
-                    continue
                 gap = max(0.0, self.multiplier[d] - self.surviving_share(d, m))
-                value = window_demand * gap
-                if value >= NEED_EPS * window_demand:
-                    need[d, m] = value
+                for t in self.window[d]:
+                    demand = self.demand_t.get((m, t), 0.0)
+                    value = demand * gap
+                    if demand > 0 and value >= NEED_EPS * demand:
+                        need[d, m, t] = value
         return need
 
     # ----- sparse index sets ----------------------------------------------
@@ -299,8 +315,23 @@ def build_params(inputs: Inputs) -> Params:
         min_coverage={m.material: m.min_coverage for m in inputs.materials},
         probability={d.disruption: d.probability for d in inputs.disruptions},
         start_year={d.disruption: d.start_year for d in inputs.disruptions},
+        duration={d.disruption: d.duration_years for d in inputs.disruptions},
         window=window,
         multiplier={d.disruption: d.demand_multiplier for d in inputs.disruptions},
+        price_multiplier={
+            d.disruption: getattr(d, "price_multiplier", 1.0) for d in inputs.disruptions
+        },
+        recovery_years=int(getattr(st, "recovery_years", 2)),
+        risk_weight=getattr(st, "risk_weight", 0.0),
+        cvar_level=getattr(st, "cvar_level", 0.9),
+        source_first_year={s: v.first_year for s, v in srcs.items()},
+        expansion_cost_usd_per_unit={
+            s: getattr(v, "expansion_cost_usd_per_unit", 0.0) for s, v in srcs.items()
+        },
+        expansion_lead_years={
+            s: int(getattr(v, "expansion_lead_years", 0)) for s, v in srcs.items()
+        },
+        max_expansion_units={s: getattr(v, "max_expansion_units", 0.0) for s, v in srcs.items()},
         impacts=dict(impacts),
         target_where={(x.material, x.year): ("Targets", x.row) for x in inputs.targets},
         budget_where={x.year: ("Budget", x.row) for x in inputs.budget},

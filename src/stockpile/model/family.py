@@ -29,7 +29,11 @@ LETTER_WORDS = {
     "t": "year",
     "d": "disruption",
     "r": "rule",
+    "f": "future",
 }
+
+#: The plan's name among the futures (model.lp.BASE).
+PLAN = "base"
 
 
 class Limit(Protocol):
@@ -67,14 +71,16 @@ class Family:
     """One constraint family of MODEL.md.
 
     ``rows(lp, future)`` makes the family's rows for one future (the plan, ``BASE``,
-    or a disruption's future) as ``{index: Row}``; ``formulate`` calls it for every
-    future the family applies to. The other fields are what solve, diagnosis, report
-    and comparison need to know about it.
+    or a disruption's future) as ``{key: Row}``, a future's rows keyed ``(d, *index)``
+    (``Future.key``); ``formulate`` calls it for every future in ``futures``. The other
+    fields are what solve, diagnosis, report and comparison need to know about it.
+    ``dual_subject`` and ``explain`` take the future's name (``PLAN`` for the plan) and
+    the index without it.
     """
 
     name: str  # the MODEL.md name, used by code, report and docs alike
     number: int  # its number in MODEL.md "Constraints"
-    index: tuple[str, ...]  # index letters, e.g. ("m", "t")
+    index: tuple[str, ...]  # index letters within one future, e.g. ("m", "t")
     index_doc: str  # the index set in words
     rows: Callable[[LP, Future], dict[Index, Row]]
     unit: str  # unit of the row (its limit); the dual is USD per this unit
@@ -83,10 +89,10 @@ class Family:
     dual_sign: Literal["<= 0", ">= 0", "free"]
     #: the subject of the dual's sentence ("One more tonne of Dy target in 2030") and
     #: its mood: "does" ("... costs 812 USD.") or "would" ("... would save 12 USD.")
-    dual_subject: Callable[[Params, Index], str]
+    dual_subject: Callable[[Params, str, Index], str]
     dual_mood: Literal["does", "would"]
     #: the constraint in words and the workbook rows behind it; the limit is the row's
-    explain: Callable[[Params, Index, Limit], Explained]
+    explain: Callable[[Params, str, Index, Limit], Explained]
     #: what relaxing it means in planner words (a diagnosis's suggestion)
     relax_hint: str
     #: True: an elastic diagnosis may relax the row (it carries a planner's limit)
@@ -97,29 +103,60 @@ class Family:
     suggest_last: bool = False
     #: per-row unit where it depends on the index (a source's activity unit)
     row_unit: Callable[[Params, Index], str] | None = None
+    #: which futures have rows: "all" (the plan and every disruption's future) or
+    #: "disruptions" (only a disruption's future)
+    futures: Literal["all", "disruptions"] = "all"
+    #: True: every row, the plan's too, is keyed by its future (risk[f])
+    keyed_by_future: bool = False
 
-    def unit_of(self, p: Params, index: Index) -> str:
+    def split(self, key: Index) -> tuple[str, Index]:
+        """A row's key -> (its future's name, the index within that future)."""
+        if self.keyed_by_future or len(key) == len(self.index) + 1:
+            return str(key[0]), tuple(key[1:])
+        return PLAN, tuple(key)
+
+    def letters(self, key: Index) -> tuple[str, ...]:
+        """The index letters of a row's key: a future's rows have d in front."""
+        if self.keyed_by_future:
+            return ("f", *self.index)
+        return self.index if len(key) == len(self.index) else ("d", *self.index)
+
+    def unit_of(self, p: Params, key: Index) -> str:
         """The unit of one row: ``row_unit`` where given, else ``unit``."""
-        return self.row_unit(p, index) if self.row_unit is not None else self.unit
+        if self.row_unit is None:
+            return self.unit
+        return self.row_unit(p, self.split(key)[1])
 
-    def index_text(self, index: Index) -> str:
-        """The index in words: 'material Dy_oxide, year 2030'."""
-        if len(self.index) != len(index):
-            return ", ".join(map(str, index))
-        return ", ".join(f"{LETTER_WORDS[k]} {v}" for k, v in zip(self.index, index, strict=True))
+    def index_text(self, key: Index) -> str:
+        """A row's key in words: 'disruption ban, material Dy_oxide, year 2030'."""
+        letters = self.letters(key)
+        if len(letters) != len(key):
+            return ", ".join(map(str, key))
+        return ", ".join(f"{LETTER_WORDS[k]} {v}" for k, v in zip(letters, key, strict=True))
 
-    def label(self, index: Index) -> str:
+    def label(self, key: Index) -> str:
         """'stock_target[Dy, 2030]'."""
-        return f"{self.name}[{', '.join(map(str, index))}]"
+        return f"{self.name}[{', '.join(map(str, key))}]"
 
-    def sentence(self, p: Params, index: Index, dual: float, money: str) -> str:
+    def explain_row(self, p: Params, key: Index, limit: Limit) -> Explained:
+        """The row in words and the workbook rows behind it."""
+        future, index = self.split(key)
+        return self.explain(p, future, index, limit)
+
+    def sentence(self, p: Params, key: Index, dual: float, money: str) -> str:
         """What the dual means in planner words, e.g. "One more tonne of Dy target in
-        2030 costs 812 USD." ``money`` is the amount with its unit, unsigned."""
+        2030 costs 812 USD." ``money`` is the amount with its unit, unsigned. A row of
+        a disruption's future says so first ("If ban happens: ...")."""
         gain = dual < 0  # the objective falls when the limit grows
-        subject = self.dual_subject(p, index)
+        future, index = self.split(key)
+        subject = self.dual_subject(p, future, index)
         if self.dual_mood == "does":
-            return f"{subject} {'saves' if gain else 'costs'} {money}."
-        return f"{subject} would {'save' if gain else 'cost'} {money}."
+            text = f"{subject} {'saves' if gain else 'costs'} {money}."
+        else:
+            text = f"{subject} would {'save' if gain else 'cost'} {money}."
+        if future == PLAN or self.keyed_by_future:
+            return text
+        return f"If {future} happens: {text[0].lower()}{text[1:]}"
 
 
 def fmt(x: float) -> str:

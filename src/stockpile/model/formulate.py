@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from stockpile.data.params import Params
 from stockpile.model.families import MODEL_ORDER
-from stockpile.model.lp import BASE, LP, Future, make_columns, make_lookups
+from stockpile.model.lp import LP, make_columns, make_futures
 from stockpile.model.objective import objective_parts
 
 
 def formulate(p: Params) -> LP:
-    """The LP of MODEL.md as numbers: each registered family's rows for every future
-    (the plan only, in version 1), in MODEL.md order, and the objective parts."""
-    lp = LP(
-        params=p,
-        columns=make_columns(p),
-        lookups=make_lookups(p),
-        futures=(Future(BASE, p.YEARS),),
-    )
+    """The LP of MODEL.md as numbers: the plan and every disruption's future, each
+    registered family's rows for every future it applies to (in MODEL.md order), the
+    expected cost by part and the cost of every whole future."""
+    futures = make_futures(p)
+    columns, paths, lookups = make_columns(p, futures)
+    lp = LP(params=p, columns=columns, futures=futures, paths=paths, lookups=lookups)
+    lp.parts, lp.future_cost = objective_parts(lp)
     for family in MODEL_ORDER:
         rows = {}
-        for future in lp.futures:
-            rows.update(family.rows(lp, future))
+        for future in futures:
+            if family.futures == "all" or not future.is_plan:
+                rows.update(family.rows(lp, future))
         lp.families[family.name] = rows
-    lp.parts = objective_parts(lp)
     return lp

@@ -23,15 +23,26 @@ _VAR_DOCS = {
     "Ship": "output of s delivered into site l in year t [t]",
     "Surplus": "co-product output not stockpiled, resold [t]",
     "Stock": "stock of m at site l at the end of year t [t]",
-    "Unmet": "need of disruption d for m not covered [t]",
+    "Expand": "capacity added to s, decided in t [activity units/yr]",
+    "BuyF": "in disruption d's future: activity bought from s in year t [activity units]",
+    "ShipF": "in disruption d's future: output of s delivered into l in t [t]",
+    "SurplusF": "in disruption d's future: co-product output resold [t]",
+    "StockF": "in disruption d's future: stock of m at l at the end of t [t]",
+    "ExpandF": "in disruption d's future: capacity added to s in t [activity units/yr]",
+    "Release": "stock of m released from site l in window year t of disruption d [t]",
+    "Unmet": "need of disruption d for m in window year t left uncovered [t]",
+    "Eta": "the CVaR's threshold: the cost above which a future counts [USD]",
+    "Z": "cost of future f above Eta [USD]",
 }
 
 
 def build_model(data: Inputs | Params, lp: LP | None = None) -> pyo.ConcreteModel:
-    """The Pyomo model of MODEL.md: sets, the five variables, the constraint families
-    (each row exactly as ``formulate`` made it) and the objective ``total_cost`` with
-    its parts as named expressions. ``model.params`` and ``model.lp`` keep the
-    parameters and the rows it was built from."""
+    """The Pyomo model of MODEL.md: sets, the variables of the plan and of every
+    disruption's future, the constraint families (each row exactly as ``formulate``
+    made it, indexed (future, *index) with "base" for the plan) and the objective
+    ``total_cost`` with the parts of the expected cost as named expressions.
+    ``model.params`` and ``model.lp`` keep the parameters and the rows it was built
+    from."""
     p = build_params(data) if isinstance(data, Inputs) else data
     lp = lp or formulate(p)
     model = pyo.ConcreteModel(name="stockpile")
@@ -43,38 +54,30 @@ def build_model(data: Inputs | Params, lp: LP | None = None) -> pyo.ConcreteMode
     model.SITES = pyo.Set(initialize=p.SITES, ordered=True, doc="storage sites l")
     model.YEARS = pyo.Set(initialize=p.YEARS, ordered=True, doc="planning years t")
     model.DISRUPTIONS = pyo.Set(initialize=p.DISRUPTIONS, ordered=True, doc="disruptions d")
-    model.SHIP_INDEX = pyo.Set(
-        initialize=p.ship_index,
-        dimen=4,
-        ordered=True,
-        doc="(s,m,l,t): s yields m, a route s->l exists and l is open in t",
-    )
-    model.STOCK_INDEX = pyo.Set(
-        initialize=p.stock_index, dimen=3, ordered=True, doc="(m,l,t): l is open in t"
-    )
-    model.SURPLUS_INDEX = pyo.Set(
-        initialize=p.surplus_index,
-        dimen=3,
-        ordered=True,
-        doc="(s,m,t) for co-product sources s (two or more outputs)",
-    )
-    model.NEED_INDEX = pyo.Set(
-        initialize=list(p.need_t), dimen=2, ordered=True, doc="(d,m) with need > 0"
+    model.FUTURES = pyo.Set(
+        initialize=[f.name for f in lp.futures], ordered=True, doc="futures f: base and each d"
     )
 
-    # Variables in column order, so column k of the LP is vardata[k].
-    var_index = {
-        "Buy": (model.SOURCES, model.YEARS),
-        "Ship": (model.SHIP_INDEX,),
-        "Surplus": (model.SURPLUS_INDEX,),
-        "Stock": (model.STOCK_INDEX,),
-        "Unmet": (model.NEED_INDEX,),
-    }
-    vardata: list = []
-    for name, doc in _VAR_DOCS.items():
-        var = pyo.Var(*var_index[name], domain=pyo.NonNegativeReals, doc=doc)
+    # Variables in column order, so column k of the LP is vardata[k]; each is indexed
+    # by exactly the keys the LP has for it (sparse), Eta is a free scalar.
+    vardata: list = [None] * len(lp.columns)
+    for name, cols in lp.columns.by_var.items():
+        doc = _VAR_DOCS[name]
+        if name == "Eta":
+            var = pyo.Var(domain=pyo.Reals, doc=doc)
+            setattr(model, name, var)
+            for col in cols.values():
+                vardata[col] = var
+            continue
+        keys = list(cols)
+        var = pyo.Var(
+            pyo.Set(initialize=keys, dimen=len(keys[0]) if keys else 1, ordered=True),
+            domain=pyo.NonNegativeReals,
+            doc=doc,
+        )
         setattr(model, name, var)
-        vardata.extend(var[idx] for idx in lp.columns.by_var[name])
+        for key, col in cols.items():
+            vardata[col] = var[key]
 
     def linear(cols: list[int], coefs: list[float]) -> LinearExpression:
         return LinearExpression(
@@ -88,25 +91,35 @@ def build_model(data: Inputs | Params, lp: LP | None = None) -> pyo.ConcreteMode
             part.key,
             pyo.Expression(
                 expr=linear(list(coefs), list(coefs.values())),
-                doc=f"discounted {part.label.lower()} [{part.unit}]",
+                doc=f"expected discounted {part.label.lower()} [{part.unit}]",
             ),
         )
+    costs = lp.objective_costs()
+    used = [col for col, c in enumerate(costs) if c]
     model.total_cost = pyo.Objective(
-        expr=sum(part.sign * getattr(model, part.key) for part in PARTS),
+        expr=linear(used, [costs[col] for col in used]),
         sense=pyo.minimize,
-        doc="discounted cost of the plan [USD]",
+        doc="expected discounted cost, or (1 - risk_weight) of it + risk_weight x CVaR [USD]",
     )
 
+    # Constraints: every family indexed (future, *index), "base" for the plan's rows;
+    # model.lp_keys maps each back to the LP's key.
+    model.lp_keys = {}
     for family in MODEL_ORDER:
         rows = lp.families[family.name]
+        by_pyomo = {(*family.split(key)[:1], *family.split(key)[1]): key for key in rows}
+        model.lp_keys[family.name] = by_pyomo
 
-        def rule(_mdl, *idx, rows=rows):
-            row = rows[idx]
+        def rule(_mdl, *idx, rows=rows, by_pyomo=by_pyomo):
+            row = rows[by_pyomo[idx]]
             body = linear(row.cols, row.coefs)
             if row.lower is not None and row.lower == row.upper:
                 return body == row.lower
             return (row.lower, body, row.upper)
 
         doc = (family.rows.__doc__ or family.name).strip().splitlines()[0]
-        setattr(model, family.name, pyo.Constraint(list(rows), rule=rule, doc=doc))
+        keys = list(by_pyomo)
+        index = pyo.Set(initialize=keys, dimen=len(keys[0]) if keys else 1, ordered=True)
+        setattr(model, family.name + "_index", index)
+        setattr(model, family.name, pyo.Constraint(index, rule=rule, doc=doc))
     return model

@@ -22,8 +22,8 @@ import highspy
 import numpy as np
 
 from stockpile.model.lp import LP, Index
-from stockpile.model.objective import PART_BY_KEY, objective_value
-from stockpile.result import RowValue, SolveResult, Status
+from stockpile.model.objective import PART_BY_KEY, expected_cost
+from stockpile.result import UNMET_TINY, FutureOutcome, RowValue, SolveResult, Status
 from stockpile.stdio import redirect_native_stdout
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def handover_direct(lp: LP) -> Handover:
     model.num_row_ = len(row_keys)
     model.sense_ = highspy.ObjSense.kMinimize
     model.col_cost_ = np.asarray(lp.objective_costs(), dtype=float)
-    model.col_lower_ = np.zeros(n)
+    model.col_lower_ = np.maximum(np.asarray(lp.lower_bounds(), dtype=float), -INF)
     model.col_upper_ = np.full(n, INF)
     model.row_lower_ = np.asarray(lower, dtype=float)
     model.row_upper_ = np.asarray(upper, dtype=float)
@@ -175,15 +175,17 @@ def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
     lp: LP = model.lp
     cons = {}
     for family in lp.families:
+        lp_key = model.lp_keys[family]
         for key, con in getattr(model, family).items():
-            cons[con] = (family, key if isinstance(key, tuple) else (key,))
+            cons[con] = (family, lp_key[key if isinstance(key, tuple) else (key,)])
     row_keys: list[tuple[str, Index]] = [("", ())] * highs.getNumRow()
     for con, r in opt._pyomo_con_to_solver_con_map.items():
         row_keys[r] = cons[con]
     var_map = opt._pyomo_var_to_solver_var_map
     col_of = []
     for name, idx in lp.columns.keys:
-        col_of.append(var_map.get(id(getattr(model, name)[idx]), -1))
+        var = getattr(model, name)
+        col_of.append(var_map.get(id(var[idx] if idx else var), -1))
     return Handover(highs, lp, row_keys, col_of, [1.0] * len(row_keys), pyomo_solver=opt)
 
 
@@ -418,7 +420,35 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
         PART_BY_KEY[part].json_key: max(0.0, sum(c * xs[col] for col, c in coefs.items()))
         for part, coefs in lp.parts.items()
     }
-    result.objective_usd = objective_value(result.parts)
+    result.expected_cost_usd = expected_cost(result.parts)
+    result.futures = future_outcomes(lp, values, xs)
+    p = lp.params
+    if p.risk_weight > 0:
+        eta = values["Eta"][()]
+        excess = sum(f.probability * values["Z"][f.name,] for f in lp.futures)
+        result.cvar_usd = eta + excess / (1.0 - p.cvar_level)
+        result.objective_usd = (
+            1.0 - p.risk_weight
+        ) * result.expected_cost_usd + p.risk_weight * result.cvar_usd
+    else:
+        result.objective_usd = result.expected_cost_usd
+
+
+def future_outcomes(
+    lp: LP, values: dict[str, dict[Index, float]], xs: list[float]
+) -> list[FutureOutcome]:
+    """Per future: its probability, its whole discounted cost K[f], and its unmet need."""
+    out = []
+    for future in lp.futures:
+        unmet: dict[str, float] = {}
+        first_year: dict[str, int] = {}
+        for (d, m, t), v in values.get("Unmet", {}).items():
+            if d == future.name and v > UNMET_TINY:
+                unmet[m] = unmet.get(m, 0.0) + v
+                first_year[m] = min(first_year.get(m, t), t)
+        cost = sum(c * xs[col] for col, c in lp.future_cost[future.name].items())
+        out.append(FutureOutcome(future.name, future.probability, cost, unmet, first_year))
+    return out
 
 
 def elastic_violations(ho: Handover, relaxable: list[int]) -> list[int]:

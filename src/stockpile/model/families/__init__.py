@@ -12,7 +12,9 @@ from stockpile.model.families import (
     budget,
     coverage_floor,
     disruption_cover,
+    expansion_limit,
     output_split,
+    risk,
     site_capacity,
     site_dispersion,
     source_capacity,
@@ -32,6 +34,8 @@ FAMILIES: tuple[Family, ...] = (
     site_dispersion.FAMILY,
     disruption_cover.FAMILY,
     coverage_floor.FAMILY,
+    expansion_limit.FAMILY,
+    risk.FAMILY,
     output_split.FAMILY,
     stock_balance.FAMILY,
 )

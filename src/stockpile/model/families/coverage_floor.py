@@ -9,31 +9,36 @@ from stockpile.model.lp import LP, Future, Index, Row
 
 
 def coverage_floor_rows(lp: LP, future: Future) -> dict[Index, Row]:
-    """coverage_floor[d,m]: Unmet[d,m] <= (1 - min_coverage[m]) * need[d,m] [t].
+    """coverage_floor[d,m,t]: Unmet[d,m,t] <= (1 - min_coverage[m]) * need_d[m,t] [t].
 
-    Holds for every disruption whatever its probability. Dual [discounted USD/t]: the
-    change in cost if one more tonne of need could stay unmet (<= 0 when binding).
+    Holds in every disruption's future whatever its probability (a probability of 0 is
+    a pure stress test). Index: (m,t) with need > 0, in d's future.
+    Dual [expected discounted USD/t]: the change in cost if one more tonne of need
+    could stay unmet (<= 0 when binding).
     """
     p = lp.params
+    d = future.name
+    unmet = lp.columns.by_var["Unmet"]
     return {
-        future.key((d, m)): Row([col], [1.0], None, (1 - p.min_coverage[m]) * p.need_t[d, m])
-        for (d, m), col in lp.unmet.items()
+        future.key((m, t)): Row([unmet[d, m, t]], [1.0], None, (1 - p.min_coverage[m]) * need)
+        for (dd, m, t), need in p.need_t.items()
+        if dd == d
     }
 
 
-def _subject(_p: Params, index: Index) -> str:
-    d, m = index
-    return f"Letting one more tonne of {m} need in disruption {d} go unmet"
+def _subject(_p: Params, _f: str, index: Index) -> str:
+    m, t = index
+    return f"Letting one more tonne of {m} need in {t} go unmet"
 
 
-def _explain(p: Params, index: Index, _limit: Limit) -> Explained:
-    d, m = index
-    refs = need_refs(p, d, m)
+def _explain(p: Params, f: str, index: Index, _limit: Limit) -> Explained:
+    m, t = index
+    refs = need_refs(p, f, m, t)
     sheet, row = p.material_where[m]
     refs.append((sheet, row, f"{m} min_coverage {fmt(p.min_coverage[m])}"))
     return Explained(
-        f"coverage_floor[{d}, {m}]: at least {fmt(p.min_coverage[m])} of the need of "
-        f"{fmt(p.need_t[d, m])} t must be covered",
+        f"at least {fmt(p.min_coverage[m])} of the {m} need of {fmt(p.need_t[f, m, t])} t "
+        f"in {t} must be covered",
         tuple(refs),
     )
 
@@ -41,14 +46,15 @@ def _explain(p: Params, index: Index, _limit: Limit) -> Explained:
 FAMILY = Family(
     name="coverage_floor",
     number=10,
-    index=("d", "m"),
-    index_doc="every disruption d and material m with need > 0",
+    index=("m", "t"),
+    index_doc="in disruption d's future, every material m and window year t with need > 0",
     rows=coverage_floor_rows,
     unit="t",
     dual_sign="<= 0",
     dual_subject=_subject,
     dual_mood="would",
     explain=_explain,
-    relax_hint="lower min_coverage or add stock and surviving supply before the disruption",
+    relax_hint="lower min_coverage or hold more stock before the disruption",
     relaxable=True,
+    futures="disruptions",
 )

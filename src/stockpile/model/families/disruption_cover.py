@@ -1,4 +1,5 @@
-"""disruption_cover (MODEL.md family 9): surviving stock and supply cover the need."""
+"""disruption_cover (MODEL.md family 9): in a disruption's window, stock released and
+need left unmet add up to the need, year by year."""
 
 from __future__ import annotations
 
@@ -8,65 +9,63 @@ from stockpile.model.lp import LP, Future, Index, Row
 
 
 def disruption_cover_rows(lp: LP, future: Future) -> dict[Index, Row]:
-    """disruption_cover[d,m]: surviving stock + surviving supply + Unmet >= need [t].
+    """disruption_cover[d,m,t]: sum_l Release[d,m,l,t] + Unmet[d,m,t] = need_d[m,t] [t].
 
-    need[d,m] = window demand * max(0, multiplier - surviving share of normal supply).
-    Surviving stock: stock at the end of start_d - 1 (initial stock when d starts in
-    t0, a constant moved to the right-hand side) at sites open then, times the site's
-    availability. Surviving supply: all output of m bought in the window, times the
-    source's availability. Index: (d,m) with need > 0.
-    Dual [discounted USD/t]: the cost of one more tonne of need.
+    need_d[m,t] = demand[m,t] * max(0, multiplier - surviving share of normal supply),
+    for t in the window W_d. What surviving sources deliver in the window reaches users
+    through the stockpile: it is shipped into a site and released, so a tonne bought in
+    year 3 of a window cannot cover year 1. Index: (m,t) with need > 0, in d's future.
+    Dual [expected discounted USD/t]: the cost of one more tonne of need (usually >= 0);
+    divided by prob[d], the cost if d happens.
     """
     p = lp.params
-    buy, stock = lp.buy, lp.stock
+    d = future.name
+    release = lp.columns.by_var["Release"]
+    unmet = lp.columns.by_var["Unmet"]
     rows = {}
-    for (d, m), unmet_col in lp.unmet.items():
-        before = p.start_year[d] - 1
-        sites, constant = p.surviving_stock(d, m)
-        cols = [stock[m, l, before] for l, _ in sites]
-        coefs = [a for _, a in sites]
-        for s, tonnes in p.surviving_supply(d, m):
-            for tau in p.window[d]:
-                cols.append(buy[s, tau])
-                coefs.append(tonnes)
-        cols.append(unmet_col)
-        coefs.append(1.0)
-        rows[future.key((d, m))] = Row(cols, coefs, p.need_t[d, m] - constant, None)
+    for (dd, m, t), need in p.need_t.items():
+        if dd != d:
+            continue
+        cols = [release[d, m, l, t] for l in p.open_sites(t)]
+        cols.append(unmet[d, m, t])
+        rows[future.key((m, t))] = Row(cols, [1.0] * len(cols), need, need)
     return rows
 
 
-def need_refs(p: Params, d: str, m: str) -> list[Ref]:
-    """The Disruptions and Demand rows behind the need of d for m."""
-    dis = next(x for x in p.inputs.disruptions if x.disruption == d)
+def need_refs(p: Params, d: str, m: str, t: int) -> list[Ref]:
+    """The Disruptions and Demand rows behind the need of d for m in year t."""
     sheet, row = p.disruption_where[d]
-    refs: list[Ref] = [(sheet, row, f"{d} from {dis.start_year} for {dis.duration_years} yr")]
-    window = set(p.window[d])
-    refs.extend(
-        (sheet, row, f"{m} {t} demand {fmt(p.demand_t[m, t])} t")
-        for (mat, t), (sheet, row) in p.demand_where.items()
-        if mat == m and t in window
-    )
+    refs: list[Ref] = [
+        (
+            sheet,
+            row,
+            f"{d} from {p.start_year[d]} for {p.duration[d]} yr, demand x{fmt(p.multiplier[d])}",
+        )
+    ]
+    if (m, t) in p.demand_where:
+        sheet, row = p.demand_where[m, t]
+        refs.append((sheet, row, f"{m} {t} demand {fmt(p.demand_t[m, t])} t"))
     return refs
 
 
-def _subject(_p: Params, index: Index) -> str:
-    d, m = index
-    return f"One more tonne of {m} need in disruption {d}"
+def _subject(_p: Params, _f: str, index: Index) -> str:
+    m, t = index
+    return f"One more tonne of {m} need in {t}"
 
 
-def _explain(p: Params, index: Index, _limit: Limit) -> Explained:
-    d, m = index
+def _explain(p: Params, f: str, index: Index, _limit: Limit) -> Explained:
+    m, t = index
     return Explained(
-        f"disruption_cover[{d}, {m}]: stock + surviving supply + unmet >= {fmt(p.need_t[d, m])} t",
-        tuple(need_refs(p, d, m)),
+        f"{m} released + unmet = the need of {fmt(p.need_t[f, m, t])} t in {t}",
+        tuple(need_refs(p, f, m, t)),
     )
 
 
 FAMILY = Family(
     name="disruption_cover",
     number=9,
-    index=("d", "m"),
-    index_doc="every disruption d and material m with need > 0",
+    index=("m", "t"),
+    index_doc="in disruption d's future, every material m and window year t with need > 0",
     rows=disruption_cover_rows,
     unit="t",
     dual_sign=">= 0",
@@ -76,4 +75,5 @@ FAMILY = Family(
     relax_hint="reduce the disruption's need (demand, multiplier) or add stock",
     relaxable=True,
     suggest_last=True,
+    futures="disruptions",
 )
