@@ -152,6 +152,10 @@ CASES = [
      "expected a whole year such as 2030, found 2026.5"),
     ("fractional_duration", put("Disruptions", 0, duration_years=1.5), "Disruptions", 2,
      "duration_years", "expected a whole number >= 1, found 1.5"),
+    ("fractional_lead_time", put("Sources", 1, expansion_lead_years=1.5), "Sources", 3,
+     "expansion_lead_years", "expected a whole number >= 0, found 1.5"),
+    ("fractional_recovery", setting("recovery_years", 1.5), "Settings", 5, "value",
+     "expected a whole number >= 0, found 1.5"),
     ("bool_as_id", put("Countries", 2, country=False), "Countries", 4, "country",
      "expected a country id, found TRUE/FALSE"),  # and no "unknown CN" in Sources, SupplyMix
     ("blank_id", put("Sources", 1, source=None), "Sources", 3, "source",
@@ -262,6 +266,24 @@ CASES = [
      "duration_years", "duration_years must be >= 1"),
     ("negative_discount_rate", setting("discount_rate", -0.01), "Settings", 4, "value",
      "discount_rate must be >= 0"),
+    ("negative_price_multiplier", put("Disruptions", 0, price_multiplier=-0.5), "Disruptions",
+     2, "price_multiplier", "price_multiplier must be >= 0"),
+    ("negative_expansion_cost", put("Sources", 1, expansion_cost_usd_per_unit=-1), "Sources",
+     3, "expansion_cost_usd_per_unit", "expansion_cost_usd_per_unit must be >= 0"),
+    ("negative_max_expansion", put("Sources", 2, max_expansion_units=-10), "Sources", 4,
+     "max_expansion_units", "max_expansion_units must be >= 0"),
+    ("negative_lead_time", put("Sources", 0, expansion_lead_years=-1), "Sources", 2,
+     "expansion_lead_years", "expansion_lead_years must be >= 0"),
+    ("negative_recovery", setting("recovery_years", -1), "Settings", 5, "value",
+     "recovery_years must be >= 0"),
+    ("cvar_level_1", setting("cvar_level", 1), "Settings", 5, "value",
+     "cvar_level must be >= 0 and < 1"),
+    ("cvar_level_negative", setting("cvar_level", -0.1), "Settings", 5, "value",
+     "cvar_level must be >= 0 and < 1"),
+    ("risk_weight_above_1", setting("risk_weight", 1.5), "Settings", 5, "value",
+     "risk_weight must be in [0, 1]"),
+    ("risk_weight_negative", setting("risk_weight", -0.5), "Settings", 5, "value",
+     "risk_weight must be in [0, 1]"),
     # Allowed values.
     ("unknown_bloc", put("Countries", 1, bloc="nato"), "Countries", 3, "bloc",
      "unknown bloc 'nato'; allowed: domestic, allied, partner, adversary, other"),
@@ -365,6 +387,9 @@ def test_values_and_fixes_name_what_to_do(tmp_path: Path) -> None:
 
     p = _one_error(build(tmp_path / "g.xlsx", put("SupplyMix", 1, share=0.3)))
     assert p.value == pytest.approx(0.9)
+
+    p = _one_error(build(tmp_path / "h.xlsx", setting("cvar_level", 90)))
+    assert "write 90 % as 0.9" in p.fix
 
 
 def test_formula_with_saved_error_result(tmp_path: Path) -> None:

@@ -494,7 +494,7 @@ class _Checks:
 def _out_of_range(col: Column, value: float) -> bool:
     if col.low is not None and (value <= col.low if col.low_open else value < col.low):
         return True
-    return col.high is not None and value > col.high
+    return col.high is not None and (value >= col.high if col.high_open else value > col.high)
 
 
 def _range_message(col: Column, value: float) -> tuple[str, str]:
