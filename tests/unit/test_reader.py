@@ -322,6 +322,38 @@ def test_check_inputs_judges_code_built_inputs_without_rows() -> None:
     ]
 
 
+def test_check_inputs_judges_code_built_futures() -> None:
+    """Scenario overrides and code build inputs without a workbook: the futures rules
+    hold for them too."""
+    settings, tables = small_valid()
+    settings["cvar_level"] = 1.0
+    tables["Disruptions"][0].update(disruption="base", probability=0.75)
+    tables["Disruptions"].append(
+        {"disruption": "war", "probability": 0.5, "start_year": 2027, "duration_years": 1}
+    )
+    tables["DisruptionImpacts"] = []
+    attrs = {s.name: s.attr for s in SHEETS}
+    inputs = Inputs.build(settings, **{attrs[name]: rows for name, rows in tables.items()})
+    problems = check_inputs(inputs)
+    assert [(p.sheet, p.row, p.column, p.message) for p in problems] == [
+        ("Settings", None, "value", "cvar_level must be >= 0 and < 1"),
+        (
+            "Disruptions",
+            None,
+            "disruption",
+            "'base' cannot be a disruption id: 'base' is reserved for the future in which no "
+            "disruption happens",
+        ),
+        (
+            "Disruptions",
+            None,
+            "probability",
+            "probabilities sum to 1.25 (> 1): base 0.75, war 0.5 — the disruptions are "
+            "alternative futures, at most one happens",
+        ),
+    ]
+
+
 # --- rendering ------------------------------------------------------------------------
 
 
