@@ -127,6 +127,7 @@ def assert_parts(result: SolveResult, **expected: float) -> None:
         "purchase_usd": 0.0,
         "transport_usd": 0.0,
         "holding_usd": 0.0,
+        "investment_usd": 0.0,
         "resale_usd": 0.0,
         "shortfall_penalty_usd": 0.0,
     }
@@ -137,6 +138,7 @@ def assert_parts(result: SolveResult, **expected: float) -> None:
         p["purchase_usd"]
         + p["transport_usd"]
         + p["holding_usd"]
+        + p["investment_usd"]
         - p["resale_usd"]
         + p["shortfall_penalty_usd"]
     )

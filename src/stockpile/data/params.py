@@ -318,20 +318,14 @@ def build_params(inputs: Inputs) -> Params:
         duration={d.disruption: d.duration_years for d in inputs.disruptions},
         window=window,
         multiplier={d.disruption: d.demand_multiplier for d in inputs.disruptions},
-        price_multiplier={
-            d.disruption: getattr(d, "price_multiplier", 1.0) for d in inputs.disruptions
-        },
-        recovery_years=int(getattr(st, "recovery_years", 2)),
-        risk_weight=getattr(st, "risk_weight", 0.0),
-        cvar_level=getattr(st, "cvar_level", 0.9),
+        price_multiplier={d.disruption: d.price_multiplier for d in inputs.disruptions},
+        recovery_years=st.recovery_years,
+        risk_weight=st.risk_weight,
+        cvar_level=st.cvar_level,
         source_first_year={s: v.first_year for s, v in srcs.items()},
-        expansion_cost_usd_per_unit={
-            s: getattr(v, "expansion_cost_usd_per_unit", 0.0) for s, v in srcs.items()
-        },
-        expansion_lead_years={
-            s: int(getattr(v, "expansion_lead_years", 0)) for s, v in srcs.items()
-        },
-        max_expansion_units={s: getattr(v, "max_expansion_units", 0.0) for s, v in srcs.items()},
+        expansion_cost_usd_per_unit={s: v.expansion_cost_usd_per_unit for s, v in srcs.items()},
+        expansion_lead_years={s: v.expansion_lead_years for s, v in srcs.items()},
+        max_expansion_units={s: v.max_expansion_units for s, v in srcs.items()},
         impacts=dict(impacts),
         target_where={(x.material, x.year): ("Targets", x.row) for x in inputs.targets},
         budget_where={x.year: ("Budget", x.row) for x in inputs.budget},
