@@ -33,8 +33,11 @@ def explain_member(
     if fam is None:  # a variable bound
         text = f"{family}[{', '.join(map(str, index))}] {side}".strip()
         return IisMember(family=family, index=tuple(index), text=text)
-    explained = fam.explain(p, tuple(index), limit)
-    return IisMember(family=family, index=tuple(index), text=explained.text, sources=explained.refs)
+    key = tuple(index)
+    explained = fam.explain_row(p, key, limit)
+    return IisMember(
+        family=family, index=key, text=f"{fam.label(key)}: {explained.text}", sources=explained.refs
+    )
 
 
 def is_linking(member: IisMember) -> bool:
