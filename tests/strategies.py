@@ -47,6 +47,7 @@ def raw_inputs_st(
     max_sites: int = 3,
     max_years: int = 4,
     v2: bool = True,
+    min_disruptions: int = 0,
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """One instance as (settings, tables) of plain dicts; sizes up to the maxima.
 
@@ -221,7 +222,7 @@ def raw_inputs_st(
                 for c, sh in zip(chosen, shares, strict=True)
             ]
 
-    n_dis = draw(st.integers(0, 2))
+    n_dis = draw(st.integers(min(min_disruptions, 2), 2))
     # alternative futures: probabilities sum to at most 1 (sometimes exactly 1,
     # sometimes a probability-0 stress test)
     probs = draw(st.sampled_from(PROBABILITIES[n_dis]))
