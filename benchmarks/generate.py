@@ -8,7 +8,8 @@ exercised: co-product sources (2-4 outputs), all five source types, countries in
 every bloc, SourceCapacity overrides, sites that open later, sparse routes, initial
 stock, targets, budgets, sourcing rules (a bloc max_share, a min_share, a source-type,
 a country and a single-source max_share), site dispersion, demand, supply mix,
-disruptions and impacts of every group type.
+disruptions (alternative futures: probabilities summing to at most 0.9) and impacts of
+every group type.
 
 Why every instance is feasible
 ------------------------------
@@ -81,6 +82,8 @@ SIZES: dict[str, Size] = {
 }
 
 START_YEAR = 2026
+#: Probability that one of the disruptions happens, at most (the rest: none happens).
+MAX_DISRUPTION_PROBABILITY = 0.9
 Plan = dict[str, dict[tuple[Any, ...], float]]
 
 
@@ -404,6 +407,14 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
                     "availability": av,
                 }
             )
+
+    # The disruptions are alternative futures: their probabilities sum to at most 1.
+    # Scaled after drawing, so that the random stream (and the S instance) is unchanged.
+    total = sum(d["probability"] for d in disruptions)
+    if total > MAX_DISRUPTION_PROBABILITY:
+        scale = MAX_DISRUPTION_PROBABILITY / total
+        for d in disruptions:
+            d["probability"] = math.floor(d["probability"] * scale * 1000) / 1000
 
     materials = [
         {

@@ -14,6 +14,7 @@ from stockpile.cli import app
 from stockpile.data.inputs import Inputs
 from stockpile.data.template import write_workbook
 from strategies import hand_case
+from workbooks import write_valid
 
 runner = CliRunner()
 
@@ -124,6 +125,42 @@ def test_validate_clean_and_broken(hand_xlsx: Path, tmp_path: Path):
     problems = json.loads(result.stdout)
     where = {(p["sheet"], p["row"], p["column"]) for p in problems if p["severity"] == "error"}
     assert where == {("Targets", 2, "min_stock_t"), ("Sites", 2, "capacity_m3")}
+
+
+def test_probabilities_over_1_are_invalid_input(tmp_path: Path):
+    """The disruptions are alternative futures: validate and solve refuse a sum above 1
+    (exit 65), pointing at Disruptions.probability."""
+
+    def change(settings: dict, tables: dict) -> None:
+        tables["Disruptions"][0]["probability"] = 0.7
+        tables["Disruptions"].append(
+            {"disruption": "war", "probability": 0.5, "start_year": 2027, "duration_years": 1}
+        )
+
+    bad = write_valid(tmp_path / "over.xlsx", change)
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 65
+    result = runner.invoke(app, ["validate", str(bad), "--json"])
+    assert result.exit_code == 65
+    (problem,) = [p for p in json.loads(result.stdout) if p["severity"] == "error"]
+    # Row 3: the row where the running sum passes 1.
+    assert (problem["sheet"], problem["row"], problem["column"]) == (
+        "Disruptions",
+        3,
+        "probability",
+    )
+    assert problem["message"].startswith("probabilities sum to 1.2 (> 1): D1 0.7, war 0.5")
+
+    code, out = solve_json(str(bad), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 65
+    assert out["status"] == "invalid_input"
+    (problem,) = [p for p in out["problems"] if p["severity"] == "error"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == (
+        "Disruptions",
+        3,
+        "probability",
+    )
+    assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_template_refuses_to_overwrite(tmp_path: Path):

@@ -128,6 +128,27 @@ def both(*changes: Change) -> Change:
 # --- the corpus -----------------------------------------------------------------------
 
 H = "is outside the planning horizon 2026-2028"
+#: D1 (row 2) at 0.7 and a second disruption "war" (row 3) at 0.5.
+OVER_1 = both(
+    put("Disruptions", 0, probability=0.7),
+    add("Disruptions", disruption="war", probability=0.5, start_year=2027, duration_years=1),
+)
+OVER_1_MESSAGE = (
+    "probabilities sum to 1.2 (> 1): D1 0.7, war 0.5 — the disruptions are alternative "
+    "futures, at most one happens"
+)
+
+
+def rename_disruption(new: str) -> Change:
+    """Rename D1 everywhere (Disruptions and the DisruptionImpacts that refer to it)."""
+
+    def change(settings: dict, tables: Tables) -> None:
+        for row in tables["Disruptions"] + tables["DisruptionImpacts"]:
+            if row is not None and row["disruption"] == "D1":
+                row["disruption"] = new
+
+    return change
+
 
 CASES = [
     # Sheets, columns and headers.
@@ -152,6 +173,10 @@ CASES = [
      "expected a whole year such as 2030, found 2026.5"),
     ("fractional_duration", put("Disruptions", 0, duration_years=1.5), "Disruptions", 2,
      "duration_years", "expected a whole number >= 1, found 1.5"),
+    ("fractional_lead_time", put("Sources", 1, expansion_lead_years=1.5), "Sources", 3,
+     "expansion_lead_years", "expected a whole number >= 0, found 1.5"),
+    ("fractional_recovery", setting("recovery_years", 1.5), "Settings", 5, "value",
+     "expected a whole number >= 0, found 1.5"),
     ("bool_as_id", put("Countries", 2, country=False), "Countries", 4, "country",
      "expected a country id, found TRUE/FALSE"),  # and no "unknown CN" in Sources, SupplyMix
     ("blank_id", put("Sources", 1, source=None), "Sources", 3, "source",
@@ -262,6 +287,24 @@ CASES = [
      "duration_years", "duration_years must be >= 1"),
     ("negative_discount_rate", setting("discount_rate", -0.01), "Settings", 4, "value",
      "discount_rate must be >= 0"),
+    ("negative_price_multiplier", put("Disruptions", 0, price_multiplier=-0.5), "Disruptions",
+     2, "price_multiplier", "price_multiplier must be >= 0"),
+    ("negative_expansion_cost", put("Sources", 1, expansion_cost_usd_per_unit=-1), "Sources",
+     3, "expansion_cost_usd_per_unit", "expansion_cost_usd_per_unit must be >= 0"),
+    ("negative_max_expansion", put("Sources", 2, max_expansion_units=-10), "Sources", 4,
+     "max_expansion_units", "max_expansion_units must be >= 0"),
+    ("negative_lead_time", put("Sources", 0, expansion_lead_years=-1), "Sources", 2,
+     "expansion_lead_years", "expansion_lead_years must be >= 0"),
+    ("negative_recovery", setting("recovery_years", -1), "Settings", 5, "value",
+     "recovery_years must be >= 0"),
+    ("cvar_level_1", setting("cvar_level", 1), "Settings", 5, "value",
+     "cvar_level must be >= 0 and < 1"),
+    ("cvar_level_negative", setting("cvar_level", -0.1), "Settings", 5, "value",
+     "cvar_level must be >= 0 and < 1"),
+    ("risk_weight_above_1", setting("risk_weight", 1.5), "Settings", 5, "value",
+     "risk_weight must be in [0, 1]"),
+    ("risk_weight_negative", setting("risk_weight", -0.5), "Settings", 5, "value",
+     "risk_weight must be in [0, 1]"),
     # Allowed values.
     ("unknown_bloc", put("Countries", 1, bloc="nato"), "Countries", 3, "bloc",
      "unknown bloc 'nato'; allowed: domestic, allied, partner, adversary, other"),
@@ -294,6 +337,12 @@ CASES = [
      "site 'L2' opens in 2027, after start_year 2026, so it cannot hold initial stock"),
     ("capacity_before_first_year", put("SourceCapacity", 0, source="S2", year=2026),
      "SourceCapacity", 2, "year", "year 2026 is before first_year 2027 of source 'S2'"),
+    ("probabilities_over_1", OVER_1, "Disruptions", 3, "probability", OVER_1_MESSAGE),
+    ("disruption_named_base", rename_disruption("base"), "Disruptions", 2, "disruption",
+     "'base' cannot be a disruption id: 'base' is reserved for the future in which no "
+     "disruption happens"),
+    ("disruption_named_Base", rename_disruption("Base"), "Disruptions", 2, "disruption",
+     "'Base' cannot be a disruption id: 'base' is reserved"),
     # Settings.
     ("missing_setting", setting("start_year", None), "Settings", None, "setting",
      "required setting 'start_year' is missing"),
@@ -365,6 +414,78 @@ def test_values_and_fixes_name_what_to_do(tmp_path: Path) -> None:
 
     p = _one_error(build(tmp_path / "g.xlsx", put("SupplyMix", 1, share=0.3)))
     assert p.value == pytest.approx(0.9)
+
+    p = _one_error(build(tmp_path / "h.xlsx", setting("cvar_level", 90)))
+    assert "write 90 % as 0.9" in p.fix
+
+
+# --- the futures: probabilities and names -----------------------------------------------
+
+
+def test_probabilities_over_1_are_one_problem_naming_every_disruption(tmp_path: Path) -> None:
+    p = _one_error(build(tmp_path / "over.xlsx", OVER_1))
+    assert p.message == OVER_1_MESSAGE
+    assert p.value == pytest.approx(1.2)
+    assert p.fix == (
+        "Lower the probabilities so that they sum to at most 1; 1 minus their sum is the "
+        "probability that no disruption happens."
+    )
+
+
+def test_the_sum_points_at_the_row_where_it_passes_1(tmp_path: Path) -> None:
+    change = both(
+        add("Disruptions", disruption="flood", probability=0.2, start_year=2027, duration_years=1),
+        add("Disruptions", disruption="war", probability=0.75, start_year=2027, duration_years=1),
+        add("Disruptions", disruption="ban", probability=0.1, start_year=2027, duration_years=1),
+    )  # D1 0.1 in row 2; 0.3, then 1.05 in row 4
+    p = _one_error(build(tmp_path / "over.xlsx", change))
+    assert (p.sheet, p.row, p.column) == ("Disruptions", 4, "probability")
+    assert p.message.startswith(
+        "probabilities sum to 1.15 (> 1): D1 0.1, flood 0.2, war 0.75, ban 0.1 —"
+    )
+
+
+def test_ids_that_read_as_numbers_are_quoted_in_the_sum(tmp_path: Path) -> None:
+    change = both(
+        OVER_1, rename_disruption("1"), put("Disruptions", 1, disruption="cn ban, then war")
+    )
+    p = _one_error(build(tmp_path / "ids.xlsx", change))
+    assert "(> 1): '1' 0.7, 'cn ban, then war' 0.5 —" in p.message
+
+
+@pytest.mark.parametrize(
+    "probabilities",
+    [(0.1, 0.2, 0.7), (0.6, 0.3, 0.1), (1 / 3, 1 / 3, 1 / 3), (1.0, 0.0, 0.0), (0.0, 0.0, 0.0)],
+)
+def test_probabilities_summing_to_1_or_less_are_fine(
+    tmp_path: Path, probabilities: tuple[float, ...]
+) -> None:
+    def change(settings: dict, tables: Tables) -> None:
+        first = tables["Disruptions"][0]
+        assert first is not None
+        tables["Disruptions"] = [
+            {**first, "disruption": f"D{i}", "probability": p}
+            for i, p in enumerate(probabilities, start=1)
+        ]
+
+    read_workbook(build(tmp_path / "ok.xlsx", change))  # no InputError
+
+
+def test_just_over_1_is_refused(tmp_path: Path) -> None:
+    change = both(
+        OVER_1, put("Disruptions", 0, probability=0.5), put("Disruptions", 1, probability=0.500001)
+    )
+    p = _one_error(build(tmp_path / "over.xlsx", change))
+    assert "probabilities sum to 1.000001 (> 1): D1 0.5, war 0.500001 —" in p.message
+
+
+def test_a_bad_probability_is_not_also_summed(tmp_path: Path) -> None:
+    """A probability out of range (or unreadable) is reported at its cell; the sum is
+    not judged on it."""
+    for i, value in enumerate((1.5, "70%")):
+        change = both(OVER_1, put("Disruptions", 1, probability=value))
+        p = _one_error(build(tmp_path / f"bad{i}.xlsx", change))
+        assert (p.sheet, p.row, p.column) == ("Disruptions", 3, "probability")
 
 
 def test_formula_with_saved_error_result(tmp_path: Path) -> None:

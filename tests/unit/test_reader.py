@@ -143,6 +143,57 @@ def test_optional_column_absent_takes_default(tmp_path: Path) -> None:
     assert {s.cost_escalation_per_yr for s in inputs.sources} == {0.0}
 
 
+def test_version_1_workbook_reads_with_the_futures_defaults(tmp_path: Path) -> None:
+    """The small valid case has none of the version-2 columns and settings: it reads
+    as before, with their defaults (nothing expandable, prices unchanged, risk neutral)."""
+    _, tables = small_valid()
+    new = {"expansion_cost_usd_per_unit", "expansion_lead_years", "max_expansion_units"}
+    assert not any(new & row.keys() for row in tables["Sources"])
+    inputs, warnings = read_workbook(write_valid(tmp_path / "v1.xlsx"))
+    assert warnings == []
+    s = inputs.settings
+    assert (s.recovery_years, s.risk_weight, s.cvar_level) == (2, 0.0, 0.9)
+    assert isinstance(s.recovery_years, int)
+    for src in inputs.sources:
+        assert (src.expansion_cost_usd_per_unit, src.max_expansion_units) == (0.0, 0.0)
+        assert src.expansion_lead_years == 0 and isinstance(src.expansion_lead_years, int)
+    assert [d.price_multiplier for d in inputs.disruptions] == [1.0]
+
+
+def test_futures_inputs_are_read(tmp_path: Path) -> None:
+    def change(settings: dict, tables: dict) -> None:
+        settings.update(recovery_years=0, risk_weight=0.5, cvar_level=0.95)
+        tables["Sources"][0].update(
+            expansion_cost_usd_per_unit=2500, expansion_lead_years=3, max_expansion_units=40
+        )
+        tables["Disruptions"][0]["price_multiplier"] = 2.5
+
+    inputs, warnings = read_workbook(write_valid(tmp_path / "v2.xlsx", change))
+    assert warnings == []
+    s = inputs.settings
+    assert (s.recovery_years, s.risk_weight, s.cvar_level) == (0, 0.5, 0.95)
+    s1, s2, _ = inputs.sources
+    assert (s1.expansion_cost_usd_per_unit, s1.expansion_lead_years, s1.max_expansion_units) == (
+        2500.0,
+        3,
+        40.0,
+    )
+    assert (s2.expansion_cost_usd_per_unit, s2.expansion_lead_years) == (0.0, 0)  # blank cells
+    assert inputs.disruptions[0].price_multiplier == 2.5
+
+
+def test_code_built_inputs_take_the_futures_defaults() -> None:
+    settings, tables = small_valid()
+    attrs = {s.name: s.attr for s in SHEETS}
+    inputs = Inputs.build(settings, **{attrs[name]: rows for name, rows in tables.items()})
+    s = inputs.settings
+    assert (s.recovery_years, s.risk_weight, s.cvar_level) == (2, 0.0, 0.9)
+    src = inputs.sources[0]
+    assert (src.expansion_cost_usd_per_unit, src.expansion_lead_years) == (0.0, 0)
+    assert src.max_expansion_units == 0.0
+    assert inputs.disruptions[0].price_multiplier == 1.0
+
+
 def test_blank_rows_are_ignored_and_rows_keep_excel_numbers(tmp_path: Path) -> None:
     def change(settings: dict, tables: dict) -> None:
         tables["Countries"].insert(1, None)
@@ -268,6 +319,38 @@ def test_check_inputs_judges_code_built_inputs_without_rows() -> None:
     assert [(p.sheet, p.row, p.column, p.message) for p in problems] == [
         ("Sources", None, "country", "Countries has no country 'XX'"),
         ("Rules", None, "share", "share must be in [0, 1]"),
+    ]
+
+
+def test_check_inputs_judges_code_built_futures() -> None:
+    """Scenario overrides and code build inputs without a workbook: the futures rules
+    hold for them too."""
+    settings, tables = small_valid()
+    settings["cvar_level"] = 1.0
+    tables["Disruptions"][0].update(disruption="base", probability=0.75)
+    tables["Disruptions"].append(
+        {"disruption": "war", "probability": 0.5, "start_year": 2027, "duration_years": 1}
+    )
+    tables["DisruptionImpacts"] = []
+    attrs = {s.name: s.attr for s in SHEETS}
+    inputs = Inputs.build(settings, **{attrs[name]: rows for name, rows in tables.items()})
+    problems = check_inputs(inputs)
+    assert [(p.sheet, p.row, p.column, p.message) for p in problems] == [
+        ("Settings", None, "value", "cvar_level must be >= 0 and < 1"),
+        (
+            "Disruptions",
+            None,
+            "disruption",
+            "'base' cannot be a disruption id: 'base' is reserved for the future in which no "
+            "disruption happens",
+        ),
+        (
+            "Disruptions",
+            None,
+            "probability",
+            "probabilities sum to 1.25 (> 1): base 0.75, war 0.5 — the disruptions are "
+            "alternative futures, at most one happens",
+        ),
     ]
 
 

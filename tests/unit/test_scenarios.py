@@ -400,6 +400,21 @@ def test_an_added_row_with_an_unknown_reference() -> None:
     assert p.sheet == "Scenarios" and "Sources has no source 'Q'" in p.message
 
 
+def test_an_added_disruption_that_lifts_the_probabilities_over_1_points_at_the_add_row() -> None:
+    base = hand_inputs(
+        disruptions=[
+            {"disruption": "ban", "probability": 0.6, "start_year": 2027, "duration_years": 1}
+        ]
+    )
+    added = "probability=0.5; start_year=2027; duration_years=1"
+    (p,) = problems_of(row("Disruptions", "war", "add_row", value=added), base=base)
+    assert (p.sheet, p.column, p.value) == ("Scenarios", "value", added)
+    assert (
+        "the Disruptions row it adds, column probability: probabilities sum to 1.1 (> 1): "
+        "ban 0.6, war 0.5" in p.message
+    )
+
+
 def test_problems_of_a_workbook_dataset_keep_its_excel_rows(tmp_path: Path) -> None:
     path = tmp_path / "in.xlsx"
     write_workbook(path, hand_inputs())

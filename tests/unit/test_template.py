@@ -49,6 +49,9 @@ CONTRACT: dict[str, tuple[bool, tuple[str, ...]]] = {
             "capacity_units_per_yr",
             "first_year",
             "cost_escalation_per_yr",
+            "expansion_cost_usd_per_unit",
+            "expansion_lead_years",
+            "max_expansion_units",
         ),
     ),
     "SourceOutputs": (True, ("source", "material", "yield_t_per_unit")),
@@ -72,6 +75,7 @@ CONTRACT: dict[str, tuple[bool, tuple[str, ...]]] = {
             "start_year",
             "duration_years",
             "demand_multiplier",
+            "price_multiplier",
             "description",
         ),
     ),
@@ -80,7 +84,15 @@ CONTRACT: dict[str, tuple[bool, tuple[str, ...]]] = {
         ("disruption", "material", "group_type", "group", "availability"),
     ),
 }
-CONTRACT_SETTINGS = ("start_year", "end_year", "discount_rate", "currency")
+CONTRACT_SETTINGS = (
+    "start_year",
+    "end_year",
+    "discount_rate",
+    "currency",
+    "recovery_years",
+    "risk_weight",
+    "cvar_level",
+)
 CONTRACT_ENUMS = {
     ("Countries", "bloc"): ("domestic", "allied", "partner", "adversary", "other"),
     ("Sources", "type"): ("seabed", "allied_mine", "domestic_mine", "recycling", "market"),
@@ -225,6 +237,9 @@ def test_settings_prefilled_with_names_and_defaults(template: Path) -> None:
         ("end_year", None),
         ("discount_rate", 0),
         ("currency", "USD"),
+        ("recovery_years", 2),
+        ("risk_weight", 0),
+        ("cvar_level", 0.9),
     ]
 
 
@@ -349,6 +364,46 @@ def test_numeric_columns_have_range_checks_and_formats(template: Path) -> None:
     dv, _ = _validations(wb["Sources"])["H"]  # cost_escalation_per_yr > -1
     assert (dv.operator, dv.formula1) == ("greaterThan", "-1")
     assert wb["Targets"].column_dimensions["B"].number_format == "0"
+
+
+def test_cvar_level_excludes_1_in_the_check_and_the_note(template: Path) -> None:
+    """Excel's "between" includes both ends, so [0, 1) is a formula on the cell."""
+    ws = openpyxl.load_workbook(template)["Settings"]
+    row = 2 + [c.name for c in schema.SETTINGS.columns].index("cvar_level")
+    assert ws.cell(row, 1).value == "cvar_level"
+    dv, _ = _settings_validation(ws, row)
+    assert (dv.type, dv.formula1) == ("custom", f"AND(ISNUMBER(B{row}),B{row}>=0,B{row}<1)")
+    assert dv.error == "cvar_level must be >= 0 and < 1."
+    assert "Allowed: >= 0 and < 1." in ws.cell(row, 1).comment.text
+    risk = _settings_validation(ws, row - 1)[0]  # risk_weight: 1 allowed
+    assert (risk.type, risk.operator, risk.formula1, risk.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "1",
+    )
+    assert risk.error == "risk_weight must be in [0, 1]."
+
+
+def _settings_validation(ws: Any, row: int) -> tuple[Any, Any]:
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            if (rng.min_row, rng.min_col) == (row, 2):
+                return dv, rng
+    raise AssertionError(f"no validation on B{row}")
+
+
+def test_template_reads_back_with_the_futures_defaults(template: Path, tmp_path: Path) -> None:
+    """A planner fills in the horizon and nothing else: the prefilled settings read as
+    the dictionary's defaults."""
+    wb = openpyxl.load_workbook(template)
+    wb["Settings"]["B2"], wb["Settings"]["B3"] = 2026, 2030
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+    inputs, _ = read_workbook(path)  # empty required sheets: warnings only
+    s = inputs.settings
+    assert (s.recovery_years, s.risk_weight, s.cvar_level) == (2, 0.0, 0.9)
+    assert (s.discount_rate, s.currency) == (0.0, "USD")
 
 
 # --- Filled workbooks ---------------------------------------------------------------
@@ -497,7 +552,14 @@ def _value(col: Column, draw: Any, years: list[int]) -> Any:
     low = -1e9 if col.low is None else col.low
     high = 1e12 if col.high is None else col.high
     return draw(
-        st.floats(low, high, exclude_min=col.low_open, allow_nan=False, allow_infinity=False)
+        st.floats(
+            low,
+            high,
+            exclude_min=col.low_open,
+            exclude_max=col.high_open,
+            allow_nan=False,
+            allow_infinity=False,
+        )
     )
 
 
@@ -527,10 +589,9 @@ def inputs_st(draw: Any) -> Inputs:
         return [_record(sheet, draw, years, f) for f in fixed]
 
     settings_rec = {"start_year": t0, "end_year": years[-1]}
-    for name in ("discount_rate", "currency"):
-        col = schema.SETTINGS.column(name)
-        if draw(st.booleans()):
-            settings_rec[name] = _value(col, draw, years)
+    for col in schema.SETTINGS.columns:
+        if not col.required and draw(st.booleans()):
+            settings_rec[col.name] = _value(col, draw, years)
 
     mats, ctrs, srcs, sites, disr = ids(), ids(), ids(), ids(), ids(0)
     site_first = {s: draw(st.sampled_from(wide)) for s in sites}
@@ -616,7 +677,11 @@ def inputs_st(draw: Any) -> Inputs:
         "supply_mix": records(
             S.SUPPLY_MIX, [{"material": m, "country": c, "share": w} for m, c, w in mix]
         ),
-        "disruptions": records(S.DISRUPTIONS, [{"disruption": d} for d in disr]),
+        # At most one disruption happens: their probabilities sum to at most 1.
+        "disruptions": records(
+            S.DISRUPTIONS,
+            [{"disruption": d, "probability": draw(st.floats(0, 1 / len(disr)))} for d in disr],
+        ),
     }
     impacts = []
     for d in disr:

@@ -55,11 +55,18 @@ class Settings(BaseModel):
     end_year: int
     discount_rate: float = 0.0
     currency: str = "USD"
+    recovery_years: int = 2
+    risk_weight: float = 0.0
+    cvar_level: float = 0.9
     #: Excel row of each setting, for messages.
     rows: dict[str, int] = {}
 
 
-assert set(Settings.model_fields) - {"rows"} == {c.name for c in SETTINGS.columns}
+# Written out for readers and type checkers; the dictionary stays the one source.
+assert [f for f in Settings.model_fields if f != "rows"] == [c.name for c in SETTINGS.columns]
+assert all(
+    Settings.model_fields[c.name].default == c.default for c in SETTINGS.columns if not c.required
+)
 
 RECORDS: dict[str, type[Record]] = {s.name: _record_class(s) for s in SHEETS if not s.settings}
 

@@ -12,6 +12,8 @@ Column kinds:
     number    a real number within [``low``, ``high``]
     year      a whole number (a calendar year)
     int       a whole number within [``low``, ``high``]
+
+``low_open`` / ``high_open`` make a bound exclusive (``> low``, ``< high``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ RULE_LIMITS = ("max_share", "min_share")
 
 #: Default marker: the column defaults to Settings.start_year.
 START_YEAR = "start_year"
+
+#: The future in which no disruption happens; no disruption may take this id.
+BASE_FUTURE = "base"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Column:
     low: float | None = None
     high: float | None = None
     low_open: bool = False  # True: value must be strictly greater than ``low``
+    high_open: bool = False  # True: value must be strictly less than ``high``
 
     @property
     def is_numeric(self) -> bool:
@@ -56,12 +62,14 @@ class Column:
         """The allowed range in words, for messages and docs ('' when unbounded)."""
         if self.low is None and self.high is None:
             return ""
-        if self.high is None:
-            return f"> {_fmt(self.low)}" if self.low_open else f">= {_fmt(self.low)}"
-        if self.low is None:
-            return f"<= {_fmt(self.high)}"
-        left = "(" if self.low_open else "["
-        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}]"
+        low = "" if self.low is None else ("> " if self.low_open else ">= ") + _fmt(self.low)
+        high = "" if self.high is None else ("< " if self.high_open else "<= ") + _fmt(self.high)
+        if not (low and high):
+            return low or high
+        if self.low_open or self.high_open:
+            # Written out: "[0, 1)" and "[0, 1]" look alike to a planner.
+            return f"{low} and {high}"
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
 
     @property
     def default_text(self) -> str:
@@ -119,7 +127,8 @@ SETTINGS = Sheet(
     attr="settings",
     required=True,
     settings=True,
-    description="Planning horizon and discounting: one setting per row (setting | value).",
+    description="Planning horizon, discounting, recovery after a disruption and attitude "
+    "to risk: one setting per row (setting | value).",
     columns=(
         Column("start_year", "year", "First planning year t0.", unit="year", required=True),
         Column(
@@ -134,6 +143,35 @@ SETTINGS = Sheet(
             low=0.0,
         ),
         Column("currency", "text", "Currency label (all money is USD).", default="USD"),
+        Column(
+            "recovery_years",
+            "int",
+            "Whole years after a disruption ends before the stock targets hold again in "
+            "its future (the stockpile must be rebuilt by then).",
+            unit="yr",
+            default=2,
+            low=0.0,
+        ),
+        Column(
+            "risk_weight",
+            "number",
+            "Weight of the CVaR (the expected cost of the worst futures) against the "
+            "expected cost: 0 = risk neutral (expected cost only), 1 = CVaR only.",
+            unit="share",
+            default=0.0,
+            **_FRACTION,
+        ),
+        Column(
+            "cvar_level",
+            "number",
+            "CVaR level: the CVaR is the expected cost of the worst (1 - cvar_level) share "
+            "of futures (0.9: the worst 10 %). Used only when risk_weight > 0.",
+            unit="share",
+            default=0.9,
+            low=0.0,
+            high=1.0,
+            high_open=True,
+        ),
     ),
 )
 
@@ -230,6 +268,31 @@ SOURCES = Sheet(
             default=0.0,
             low=-1.0,
             low_open=True,
+        ),
+        _money(
+            "expansion_cost_usd_per_unit",
+            "Cost of adding one unit of yearly capacity, paid once in the year the expansion "
+            "is decided.",
+            "USD/(unit/yr)",
+            default=0.0,
+        ),
+        Column(
+            "expansion_lead_years",
+            "int",
+            "Whole years from deciding an expansion until the added capacity produces "
+            "(0: from the same year).",
+            unit="yr",
+            default=0,
+            low=0.0,
+        ),
+        Column(
+            "max_expansion_units",
+            "number",
+            "Most yearly capacity that may be added over the whole horizon (0: the source "
+            "cannot be expanded).",
+            unit="unit/yr",
+            default=0.0,
+            low=0.0,
         ),
     ),
 )
@@ -348,7 +411,8 @@ BUDGET = Sheet(
     attr="budget",
     required=False,
     key=("year",),
-    description="Spending cap per year (purchases + transport + holding, undiscounted).",
+    description="Spending cap per year (purchases + transport + holding + capacity "
+    "expansion, undiscounted), in every future.",
     columns=(
         Column("year", "year", "Planning year.", unit="year", required=True),
         _money("budget_usd", "Maximum spend in that year.", "USD", required=True),
@@ -423,13 +487,21 @@ DISRUPTIONS = Sheet(
     attr="disruptions",
     required=False,
     key=("disruption",),
-    description="Stress tests: stock plus surviving supply must cover essential need.",
+    description="Alternative futures: at most one disruption happens. In its future, stock "
+    "and surviving supply cover essential need; need left uncovered costs the shortfall "
+    "penalty.",
     columns=(
-        Column("disruption", "id", "Disruption id.", required=True),
+        Column(
+            "disruption",
+            "id",
+            f"Disruption id ('{BASE_FUTURE}' is reserved for the future without disruption).",
+            required=True,
+        ),
         Column(
             "probability",
             "number",
-            "Probability weight of the shortfall penalty.",
+            "Probability that this disruption is the one that happens; the probabilities "
+            "of all disruptions sum to at most 1 (the rest: no disruption).",
             unit="share",
             required=True,
             **_FRACTION,
@@ -447,6 +519,15 @@ DISRUPTIONS = Sheet(
             "demand_multiplier",
             "number",
             "Essential demand during the disruption relative to normal.",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column(
+            "price_multiplier",
+            "number",
+            "Purchase prices in this disruption's future during its window, relative to "
+            "normal (transport, holding, resale and expansion costs are unchanged).",
             unit="x",
             default=1.0,
             low=0.0,

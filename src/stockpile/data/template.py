@@ -265,7 +265,7 @@ def _write_settings(ws: Worksheet, sheet: Sheet, rows: list[list[Any]]) -> None:
         _put(cell, value)
         if col.is_numeric:
             cell.number_format = _number_format(col)
-            dv = _numeric_validation(col)
+            dv = _numeric_validation(col, cell.coordinate)
             if dv is not None:
                 dv.add(cell.coordinate)
                 ws.add_data_validation(dv)
@@ -293,7 +293,7 @@ def _write_table_sheet(ws: Worksheet, sheet: Sheet, rows: list[list[Any]], last_
         if col.is_numeric:
             # A column style, so numbers typed later get the format too.
             dim.number_format = _number_format(col)
-        dv = _validation(col)
+        dv = _validation(col, f"{letter}2")
         if dv is not None:
             dv.add(f"{letter}2:{letter}{last_row}")
             ws.add_data_validation(dv)
@@ -315,7 +315,8 @@ def ids_or_star_name(sheet_name: str) -> str:
     return f"{sheet_name.lower()}_or_star"
 
 
-def _validation(col: Column) -> DataValidation | None:
+def _validation(col: Column, first: str) -> DataValidation | None:
+    """The dropdown or check of a column whose range starts at cell ``first``."""
     if col.kind == "enum":
         return DataValidation(
             type="list",
@@ -341,29 +342,46 @@ def _validation(col: Column) -> DataValidation | None:
             error=f"{col.name} should be an id listed on the {col.ref} sheet{star}.",
         )
     if col.is_numeric:
-        return _numeric_validation(col)
+        return _numeric_validation(col, first)
     return None
 
 
-def _numeric_validation(col: Column) -> DataValidation | None:
+def _numeric_validation(col: Column, first: str) -> DataValidation | None:
+    """A range check for a numeric column whose range starts at cell ``first``."""
     whole = col.kind in ("year", "int")
     low, high = col.low, col.high
     if col.kind == "year":
         low, high = 1, 9999
     if low is None and high is None:
         return None
-    if low is not None and high is not None:
-        operator, f1, f2 = "between", low, high
+    kind, formula2 = "whole" if whole else "decimal", None
+    if low is not None and high is not None and (col.low_open or col.high_open):
+        # Excel's "between" includes both ends; a half-open range needs a formula,
+        # written for the first cell and shifted by Excel to the others.
+        tests = [
+            f"ISNUMBER({first})",
+            f"{first}{'>' if col.low_open else '>='}{_num(low)}",
+            f"{first}{'<' if col.high_open else '<='}{_num(high)}",
+        ]
+        if whole:
+            tests.append(f"INT({first})={first}")
+        kind, operator, formula1 = "custom", None, "AND(" + ",".join(tests) + ")"
+    elif low is not None and high is not None:
+        operator, formula1, formula2 = "between", _num(low), _num(high)
     elif low is not None:
-        operator, f1, f2 = ("greaterThan" if col.low_open else "greaterThanOrEqual"), low, None
+        operator = "greaterThan" if col.low_open else "greaterThanOrEqual"
+        formula1 = _num(low)
     else:
-        operator, f1, f2 = "lessThanOrEqual", high, None
+        assert high is not None
+        operator, formula1 = ("lessThan" if col.high_open else "lessThanOrEqual"), _num(high)
     what = "a whole year" if col.kind == "year" else col.range_text
+    if what.startswith("["):
+        what = "in " + what
     return DataValidation(
-        type="whole" if whole else "decimal",
+        type=kind,
         operator=operator,
-        formula1=_num(f1),
-        formula2=None if f2 is None else _num(f2),
+        formula1=formula1,
+        formula2=formula2,
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",

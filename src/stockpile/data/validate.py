@@ -16,12 +16,14 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from stockpile.data.cells import near
+from stockpile.data.cells import looks_numeric, near
 from stockpile.data.inputs import Inputs, Record
 from stockpile.data.problems import Problem, Severity
 from stockpile.data.schema import (
+    BASE_FUTURE,
     DEMAND,
     DISRUPTION_IMPACTS,
+    DISRUPTIONS,
     GROUP_TARGET,
     INITIAL_STOCK,
     RULES,
@@ -41,6 +43,9 @@ from stockpile.data.schema import (
 
 #: The model rescales SupplyMix shares to 1; further off than this is a typo.
 MIX_TOLERANCE = 1e-3
+
+#: Disruption probabilities may sum to 1 plus this (rounding in typed fractions).
+PROBABILITY_TOLERANCE = 1e-9
 
 #: Year columns that must lie inside start_year..end_year. first_year columns
 #: (default start_year) may be any year: earlier means already running.
@@ -77,6 +82,8 @@ def check_inputs(inputs: Inputs, *, incomplete: Collection[str] = ()) -> list[Pr
     checks.targets_have_site()
     checks.initial_stock_sites()
     checks.capacity_years()
+    checks.disruption_ids()
+    checks.disruption_probabilities()
     return order_problems(checks.problems)
 
 
@@ -490,11 +497,61 @@ class _Checks:
                     f"{rec.year} or earlier.",
                 )
 
+    def disruption_ids(self) -> None:
+        """The report and the model name the future without disruption ``base``. Refused
+        in any letter case: Excel's filters and lookups would not tell the two apart."""
+        for rec in self.rows(DISRUPTIONS):
+            d = rec.disruption
+            if d is not None and d.casefold() == BASE_FUTURE:
+                self.add(
+                    DISRUPTIONS,
+                    rec,
+                    "disruption",
+                    d,
+                    f"'{d}' cannot be a disruption id: '{BASE_FUTURE}' is reserved for the "
+                    "future in which no disruption happens",
+                    "Give the disruption another id (and use it in DisruptionImpacts too).",
+                )
+
+    def disruption_probabilities(self) -> None:
+        """The disruptions are alternative futures: at most one of them happens, so
+        their probabilities are shares of one whole and sum to at most 1.
+
+        One problem names them all; it points at the row where the running sum passes
+        1 (the rows above it are consistent, and a disruption just added at the bottom,
+        or by a scenario's add_row, is found there)."""
+        recs = self.rows(DISRUPTIONS)
+        probability = DISRUPTIONS.column("probability")
+        if not recs or not self.complete(DISRUPTIONS):
+            return
+        if any(r.probability is None or _out_of_range(probability, r.probability) for r in recs):
+            return  # a bad probability is already reported; the sum would only echo it
+        limit = 1.0 + PROBABILITY_TOLERANCE
+        running = 0.0
+        tipping = None
+        for rec in recs:
+            running += rec.probability
+            if tipping is None and running > limit:
+                tipping = rec
+        if tipping is None:
+            return
+        each = ", ".join(f"{_id_text(r.disruption)} {r.probability:g}" for r in recs)
+        self.add(
+            DISRUPTIONS,
+            tipping,
+            "probability",
+            round(running, 12),
+            f"probabilities sum to {running:.12g} (> 1): {each} — the disruptions are "
+            "alternative futures, at most one happens",
+            "Lower the probabilities so that they sum to at most 1; 1 minus their sum is "
+            "the probability that no disruption happens.",
+        )
+
 
 def _out_of_range(col: Column, value: float) -> bool:
     if col.low is not None and (value <= col.low if col.low_open else value < col.low):
         return True
-    return col.high is not None and value > col.high
+    return col.high is not None and (value >= col.high if col.high_open else value > col.high)
 
 
 def _range_message(col: Column, value: float) -> tuple[str, str]:
@@ -504,6 +561,14 @@ def _range_message(col: Column, value: float) -> tuple[str, str]:
     if col.high == 1.0 and 2.0 <= value <= 100.0:  # looks like a percentage
         fix += f" Shares are fractions: write {value:g} % as {value / 100:g}."
     return f"{col.name} must be {words}", fix
+
+
+def _id_text(value: str | None) -> str:
+    """An id in a list of "id number" pairs: bare, unless it could be read as a number
+    or a space or comma would blur where it ends."""
+    if value is None:
+        return "(blank)"
+    return f"'{value}'" if looks_numeric(value) or any(c in value for c in " ,") else value
 
 
 def _quoted(value: Any) -> str:
