@@ -7,19 +7,23 @@ rules of every group_type, demand with a supply mix, disruptions and impacts of 
 group_type, escalation, discounting and resale. Numbers are moderate and "nice".
 Instances may be infeasible.
 
+Version 2 (MODEL.md): the disruptions are alternative futures whose probabilities sum
+to at most 1 (sometimes exactly 1, sometimes 0: a stress test), with price multipliers
+and windows that may run past end_year; recovery_years 0-3; some expandable sources
+(expansion cost, lead 0-2 years, most units); risk_weight 0 or > 0 with cvar_level in
+[0, 1). ``check_b_raw`` and ``check_c_raw`` are MODEL.md's hand checks B and C.
+
 ``raw_inputs_st()`` draws the ``(settings, tables)`` pair (plain dicts) so that tests can
 transform the data (scale capacities, prices) and rebuild with ``Inputs.build``.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import strategies as st
 
-from stockpile.data.inputs import RECORDS, Inputs, Settings
-from stockpile.data.schema import SHEETS
+from stockpile.data.inputs import Inputs
 
 BLOCS = ("domestic", "allied", "partner", "adversary", "other")
 SOURCE_TYPES = ("seabed", "allied_mine", "domestic_mine", "recycling", "market")
@@ -287,66 +291,13 @@ def _group_st(gt: str, ctrs: list[str], srcs: list[str], sites: list[str]) -> An
 Raw = tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]
 
 
-def _known_columns() -> dict[str, set[str]]:
-    """Columns of the installed data dictionary, per table attribute ("settings" too)."""
-    known = {"settings": set(Settings.model_fields) - {"rows"}}
-    for sheet in SHEETS:
-        if not sheet.settings:
-            known[sheet.attr] = set(RECORDS[sheet.name].model_fields) - {"row"}
-    return known
-
-
-def unknown_columns(raw: Raw) -> set[str]:
-    """Columns of ``raw`` that the installed data dictionary does not know (yet)."""
-    known = _known_columns()
-    settings, tables = raw
-    out = {f"settings.{k}" for k in settings if k not in known["settings"]}
-    for name, rows in tables.items():
-        out |= {f"{name}.{k}" for r in rows for k in r if k not in known[name]}
-    return out
-
-
 def build(raw: Raw) -> Inputs:
-    """The project's ``Inputs``. Columns the installed data dictionary does not know
-    yet (version-2 columns before they land) are dropped."""
-    known = _known_columns()
     settings, tables = raw
-    return Inputs.build(
-        {k: v for k, v in settings.items() if k in known["settings"]},
-        **{
-            name: [{k: v for k, v in r.items() if k in known[name]} for r in rows]
-            for name, rows in tables.items()
-        },
-    )
+    return Inputs.build(dict(settings), **{k: [dict(r) for r in v] for k, v in tables.items()})
 
 
-def build_full(raw: Raw) -> Any:
-    """The instance with every column of ``raw``: the project's ``Inputs`` when the
-    data dictionary knows them all, else a look-alike of plain records (attribute
-    access only, defaults filled) that the oracle reads the same way."""
-    if not unknown_columns(raw):
-        return build(raw)
-    settings, tables = raw
-    out: dict[str, Any] = {
-        "settings": SimpleNamespace(**{"discount_rate": 0.0, "currency": "USD", **settings})
-    }
-    for sheet in SHEETS:
-        if sheet.settings:
-            continue
-        defaults = {
-            name: (settings["start_year"] if f.default is None else f.default)
-            for name, f in RECORDS[sheet.name].model_fields.items()
-            if not f.is_required()
-        }
-        out[sheet.attr] = tuple(
-            SimpleNamespace(**{**defaults, **r}) for r in tables.get(sheet.attr, [])
-        )
-    return SimpleNamespace(**out)
-
-
-def inputs_st(**sizes: Any) -> st.SearchStrategy[Any]:
-    """Instances for the oracle (every drawn column; see ``build_full``)."""
-    return raw_inputs_st(**sizes).map(build_full)
+def inputs_st(**sizes: Any) -> st.SearchStrategy[Inputs]:
+    return raw_inputs_st(**sizes).map(build)
 
 
 # ---------------------------------------------------------------- data transformations

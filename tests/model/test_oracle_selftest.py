@@ -37,7 +37,7 @@ from oracle import (
 )
 from stockpile.data.inputs import Inputs
 from strategies import (
-    build_full,
+    build,
     check_b_raw,
     check_c_raw,
     disruption_case,
@@ -72,7 +72,7 @@ def nonzero(res, var: str) -> dict:
 
 
 def solved(raw):
-    inp = build_full(raw)
+    inp = build(raw)
     res = oracle_solve(inp)
     assert res.status == "optimal"
     assert check_plan(inp, res.plan) == []
@@ -379,7 +379,7 @@ def test_derivation_futures_and_weights():
         {"disruption": "d2", "probability": 0.25, "start_year": 2028, "duration_years": 3},
     ]
     tables["disruption_impacts"] = []
-    dv = derive(build_full((settings, tables)))
+    dv = derive(build((settings, tables)))
     assert dv.prob == {"d1": 0.25, "d2": 0.25, BASE: 0.5}
     assert dv.w == {2026: 1.0, 2027: 0.75, 2028: 0.5}
     assert dv.branch == {"d1": [2027, 2028], "d2": [2028]}
@@ -433,7 +433,7 @@ def test_need_threshold_and_site_availability_zero():
     availability 0 receives nothing during the window (no ShipF there)."""
     settings, tables = _b()
     tables["disruption_impacts"][0]["availability"] = 1 - 1e-12
-    assert derive(build_full((settings, tables))).need[("ban", "X", 2027)] == 0.0
+    assert derive(build((settings, tables))).need[("ban", "X", 2027)] == 0.0
     settings, tables = _b(end_year=2028)
     tables["disruption_impacts"].append(
         {
@@ -444,7 +444,7 @@ def test_need_threshold_and_site_availability_zero():
             "availability": 0,
         }
     )
-    dv = derive(build_full((settings, tables)))
+    dv = derive(build((settings, tables)))
     assert [k for k in dv.keys["shipf"] if k[-1] == 2027] == []
     assert ("ban", "A", "X", "H", 2028) in dv.keys["shipf"]
 
@@ -519,7 +519,7 @@ def test_oracle_plan_is_feasible_and_priced(raw):
     every family of every future, plan_cost recomputes objective, E, parts and K[f],
     E = sum_f prob[f] K[f], strong duality holds with the documented dual sign."""
     note(inputs_code(raw))
-    inp = build_full(raw)
+    inp = build(raw)
     res = oracle_solve(inp)
     assert res.status in ("optimal", "infeasible")
     if res.status != "optimal":
@@ -556,7 +556,7 @@ def test_every_row_of_the_lp_is_checked(raw):
     limit by 1 + 1% of the limit) and the independent checker names that very row. So
     the two formulations agree on which rows exist and on their direction."""
     note(inputs_code(raw))
-    inp = build_full(raw)
+    inp = build(raw)
     res = oracle_solve(inp)
     if res.status != "optimal":
         return
