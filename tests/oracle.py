@@ -92,7 +92,14 @@ Readings chosen where MODEL.md leaves room:
   multiplied by avail_d(l,m); a site opening in start_d starts at 0.
 * need_d[m,t] = demand[m,t] * max(0, mult - sum_c mix[m,c] avail_d(c,m)); set to 0
   when below 1e-9 * demand[m,t] (demand 0: need 0). A material without SupplyMix rows
-  has sum_c = 0 (its whole demand times mult is need).
+  has sum_c = 0 (its whole demand times mult is need). Only impact rows of group_type
+  country or bloc reach avail_d(c,m): a source, source_type or site impact changes
+  what survives, not the need.
+* A site at availability 0 still has Release variables in the window (it is open; it
+  simply has nothing left after the write-off) but no ShipF into it there.
+* K[base] runs over the whole horizon, also the years after every disruption has
+  started (then w(t) may be 0 and the plan's late decisions are arbitrary: that is the
+  "future of probability 0" case of MODEL.md, here the base).
 * prob[base] = max(0, 1 - sum_d prob[d]); w(t) = max(0, 1 - sum_{start_d <= t} prob[d]).
   E in the LP uses the w(t) form; plan_cost uses sum_f prob[f] K[f] (equal when
   sum_d prob[d] <= 1).
@@ -103,8 +110,11 @@ Readings chosen where MODEL.md leaves room:
 * Parts: expected discounted values, each >= 0 (resale as income);
   E = purchase + transport + holding + investment - resale + shortfall_penalty.
 * A probability-0 future's decisions are re-optimised after the solve with the plan
-  fixed, minimising its own K[d] (``stress_resolve``); duals stay those of the main
-  solve.
+  fixed, minimising its own K[d] (``stress_resolve``; its risk row stays satisfied, as
+  K[d] can only fall); the objective does not change and duals stay those of the main
+  solve. ``OracleResult.cvar`` is Eta + 1/(1-alpha) sum prob Z at the optimum, which is
+  the CVaR of its K[f] there.
+* Eta is free, so the risk duals sum to lambda; each lies in [0, lambda prob[f]/(1-alpha)].
 """
 
 from __future__ import annotations

@@ -367,6 +367,56 @@ def test_probability_zero_future_is_reoptimised():
     assert future_min_cost(inp, plan, "ban") == approx(600.0)
 
 
+def test_sourcing_rules_rest_during_the_window():
+    """Check B over 2026-2028 with A at 6 USD/t and a rule: no domestic tonne at all
+    (max_share 0 for bloc domestic). The rule holds in the plan every year and in the ban
+    only after its window (2028), so in 2027 the ban buys 100 t from A at 0.5 x 6 = 3
+    per t (< stockpiling 6.5): 300 USD, dual 3, K[ban] = 600, K[base] = 0."""
+    settings, tables = _b(end_year=2028)
+    tables["sources"][0]["cost_usd_per_unit"] = 6.0
+    tables["rules"] = [
+        {
+            "rule": "dom",
+            "material": "X",
+            "group_type": "bloc",
+            "group": "domestic",
+            "limit": "max_share",
+            "share": 0.0,
+        }
+    ]
+    _inp, res = solved((settings, tables))
+    assert res.objective == approx(300.0)
+    assert dict(res.K) == approx({BASE: 0.0, "ban": 600.0})
+    assert res.duals["disruption_cover"][("ban", "X", 2027)] == approx(3.0)
+    assert sorted(res.rows["sourcing_rule"]) == [
+        ("ban", "dom", "X", 2028),
+        ("dom", "X", 2026),
+        ("dom", "X", 2027),
+        ("dom", "X", 2028),
+    ]
+
+
+def test_budget_binds_in_a_future():
+    """Check C's variant with a 2027 budget of 1000 USD, which holds in the ban too.
+    Per tonne of need: build in the ban 7.5 (spends 1 + 14 = 15 in the ban's 2027),
+    build in the plan 8 (spends 14 there), stockpile 9.5 (spends nothing there: the
+    released stock is not held). Per USD of the ban's 2027 budget building in the ban
+    saves (9.5 - 7.5) / 15 = 2/15, building in the plan (9.5 - 8) / 14 less: 1000/15 =
+    66.67 t built in the ban, 33.33 t stockpiled: 500 + 316.67 = 2450/3 USD; dual of
+    budget[ban,2027] = -2/15, of the plan's budget[2027] 0; one more tonne of need is
+    stockpiled: 9.5."""
+    settings, tables = check_c_raw(variant=True)
+    tables["budget"] = [{"year": 2027, "budget_usd": 1000.0}]
+    _inp, res = solved((settings, tables))
+    assert res.objective == approx(2450 / 3)
+    assert nonzero(res, "expandf") == {("ban", "A", 2027): approx(200 / 3)}
+    assert nonzero(res, "buy") == {("B", 2026): approx(100 / 3)}
+    assert res.duals["budget"][("ban", 2027)] == approx(-2 / 15)
+    assert res.duals["budget"][(2027,)] == approx(0.0)
+    assert res.duals["disruption_cover"][("ban", "X", 2027)] == approx(9.5)
+    assert dict(res.K) == approx({BASE: 1000 / 3, "ban": 1300.0})
+
+
 # ------------------------------------------------------------------ derivation
 
 
@@ -544,8 +594,13 @@ def test_oracle_plan_is_feasible_and_priced(raw):
         assert all(y >= -1e-7 for y in res.duals[fam].values())
     for fam in ("budget", "site_capacity", "source_capacity", "expansion_limit"):
         assert all(y <= 1e-7 for y in res.duals[fam].values()), fam
-    for key, y in res.duals["risk"].items():
-        assert y >= -1e-7, key
+    dv = derive(inp)
+    for (f,), y in res.duals["risk"].items():
+        # the Z[f] column: lambda prob[f] / (1 - alpha) - y >= 0; risk rows are >= rows
+        assert -1e-7 <= y <= dv.risk_weight * dv.prob[f] / (1 - dv.cvar_level) + 1e-7, f
+    if dv.risk_weight > 0:
+        # the free Eta column: lambda - sum_f y_f = 0
+        assert sum(res.duals["risk"].values()) == pytest.approx(dv.risk_weight, abs=1e-7)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
