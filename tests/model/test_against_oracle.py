@@ -172,8 +172,9 @@ def assert_report_is_its_plans_cost(inp, res, plan, scale) -> None:
     # a probability-0 future is reported at the least K[d] its plan allows
     for d in dv.disruptions:
         if dv.prob[d] == 0:
-            best = future_min_cost(inp, plan, d)
-            assert best is not None
+            # the trunk is the project's, met to HiGHS's tolerance: allow that much
+            best = future_min_cost(inp, plan, d, primal_feasibility_tolerance=1e-6)
+            assert best is not None, d
             assert rel_close(futures[d].cost_usd, best, REL, scale), (d, futures[d].cost_usd, best)
 
 
