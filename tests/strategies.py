@@ -7,6 +7,12 @@ rules of every group_type, demand with a supply mix, disruptions and impacts of 
 group_type, escalation, discounting and resale. Numbers are moderate and "nice".
 Instances may be infeasible.
 
+Version 2 (MODEL.md): the disruptions are alternative futures whose probabilities sum
+to at most 1 (sometimes exactly 1, sometimes 0: a stress test), with price multipliers
+and windows that may run past end_year; recovery_years 0-3; some expandable sources
+(expansion cost, lead 0-2 years, most units); risk_weight 0 or > 0 with cvar_level in
+[0, 1). ``check_b_raw`` and ``check_c_raw`` are MODEL.md's hand checks B and C.
+
 ``raw_inputs_st()`` draws the ``(settings, tables)`` pair (plain dicts) so that tests can
 transform the data (scale capacities, prices) and rebuild with ``Inputs.build``.
 """
@@ -25,6 +31,12 @@ GROUP_TYPES = ("country", "bloc", "source_type", "source", "site")
 
 # supply mixes that sum to 1 within 0.001 (some deliberately not exactly 1)
 MIXES = ((1.0,), (0.5, 0.5), (0.25, 0.75), (0.2, 0.3, 0.5), (0.3334, 0.3333, 0.3334), (0.6, 0.3999))
+# disruption probabilities by number of disruptions: sums <= 1, some exactly 1, some 0
+PROBABILITIES: dict[int, list[tuple[float, ...]]] = {
+    0: [()],
+    1: [(0.0,), (0.1,), (0.5,), (1.0,), (0.25,)],
+    2: [(0.0, 0.0), (0.1, 0.5), (0.5, 0.5), (0.0, 1.0), (0.25, 0.25), (0.0, 0.3), (0.9, 0.1)],
+}
 
 
 def _maybe(draw: Any, p_true: float) -> bool:
@@ -38,17 +50,27 @@ def raw_inputs_st(
     max_sources: int = 4,
     max_sites: int = 3,
     max_years: int = 4,
+    v2: bool = True,
+    min_disruptions: int = 0,
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """One instance as (settings, tables) of plain dicts; sizes up to the maxima."""
+    """One instance as (settings, tables) of plain dicts; sizes up to the maxima.
+
+    With ``v2`` the version-2 columns are drawn too (recovery_years, risk_weight and
+    cvar_level; expandable sources; price multipliers)."""
     t0 = draw(st.integers(2025, 2030))
     n_years = draw(st.integers(2, max_years))
     tn = t0 + n_years - 1
     years = list(range(t0, tn + 1))
-    settings = {
+    settings: dict[str, Any] = {
         "start_year": t0,
         "end_year": tn,
         "discount_rate": draw(st.sampled_from([0.0, 0.0, 0.05, 0.1])),
     }
+    if v2:
+        settings["recovery_years"] = draw(st.integers(0, 3))
+        if _maybe(draw, 0.35):
+            settings["risk_weight"] = draw(st.sampled_from([0.25, 0.5, 1.0]))
+            settings["cvar_level"] = draw(st.sampled_from([0.0, 0.5, 0.8, 0.9]))
 
     n_mat = draw(st.integers(1, max_materials))
     mats = [f"M{i}" for i in range(1, n_mat + 1)]
@@ -84,6 +106,12 @@ def raw_inputs_st(
                 "cost_escalation_per_yr": draw(st.sampled_from([0.0, 0.0, 0.05, 0.1, -0.05])),
             }
         )
+        if v2 and _maybe(draw, 0.3):
+            sources[-1].update(
+                expansion_cost_usd_per_unit=draw(st.sampled_from([0.0, 1.0, 3.0, 10.0])),
+                expansion_lead_years=draw(st.integers(0, 2)),
+                max_expansion_units=draw(st.sampled_from([0.0, 20.0, 100.0])),
+            )
         if n_mat >= 2 and _maybe(draw, 0.35):
             outs = draw(st.lists(st.sampled_from(mats), min_size=2, max_size=n_mat, unique=True))
         else:
@@ -198,16 +226,22 @@ def raw_inputs_st(
                 for c, sh in zip(chosen, shares, strict=True)
             ]
 
-    disruptions = [
-        {
+    n_dis = draw(st.integers(min(min_disruptions, 2), 2))
+    # alternative futures: probabilities sum to at most 1 (sometimes exactly 1,
+    # sometimes a probability-0 stress test)
+    probs = draw(st.sampled_from(PROBABILITIES[n_dis]))
+    disruptions = []
+    for i in range(n_dis):
+        dis: dict[str, Any] = {
             "disruption": f"D{i + 1}",
-            "probability": draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])),
+            "probability": probs[i],
             "start_year": draw(st.sampled_from(years)),
-            "duration_years": draw(st.integers(1, 3)),
+            "duration_years": draw(st.integers(1, 3)),  # may run past end_year
             "demand_multiplier": draw(st.sampled_from([1.0, 1.0, 1.25, 1.5, 0.5])),
         }
-        for i in range(draw(st.integers(0, 2)))
-    ]
+        if v2 and _maybe(draw, 0.4):
+            dis["price_multiplier"] = draw(st.sampled_from([0.5, 1.0, 2.0, 3.0]))
+        disruptions.append(dis)
     impacts = []
     if disruptions:
         for _ in range(draw(st.integers(0, 4))):
@@ -254,24 +288,27 @@ def _group_st(gt: str, ctrs: list[str], srcs: list[str], sites: list[str]) -> An
     return st.sampled_from([*sites, "*"])
 
 
-def build(raw: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]) -> Inputs:
+Raw = tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]
+
+
+def build(raw: Raw) -> Inputs:
     settings, tables = raw
     return Inputs.build(dict(settings), **{k: [dict(r) for r in v] for k, v in tables.items()})
 
 
-def inputs_st(**sizes: int) -> st.SearchStrategy[Inputs]:
+def inputs_st(**sizes: Any) -> st.SearchStrategy[Inputs]:
     return raw_inputs_st(**sizes).map(build)
 
 
 # ---------------------------------------------------------------- data transformations
 
 CAPACITY_FIELDS = {
-    "sources": ("capacity_units_per_yr",),
+    "sources": ("capacity_units_per_yr", "max_expansion_units"),
     "source_capacity": ("capacity_units_per_yr",),
     "sites": ("capacity_m3",),
 }
 PRICE_FIELDS = {
-    "sources": ("cost_usd_per_unit",),
+    "sources": ("cost_usd_per_unit", "expansion_cost_usd_per_unit"),
     "routes": ("cost_usd_per_t",),
     "sites": ("holding_cost_usd_per_t_yr",),
     "materials": ("resale_usd_per_t", "shortfall_penalty_usd_per_t"),
@@ -437,3 +474,89 @@ def disruption_case(**changes: Any) -> Inputs:
     )
     tables.update(changes)
     return Inputs.build({"start_year": 2030, "end_year": 2032}, **tables)
+
+
+def check_b_raw(risk: bool = False) -> Raw:
+    """MODEL.md's hand check B (one disruption), as (settings, tables); with ``risk``
+    its CVaR variant (risk_weight 1, cvar_level 0.5)."""
+    settings: dict[str, Any] = {"start_year": 2026, "end_year": 2027}
+    if risk:
+        settings.update(risk_weight=1.0, cvar_level=0.5)
+    tables: dict[str, list[dict[str, Any]]] = {
+        "materials": [
+            {
+                "material": "X",
+                "shortfall_penalty_usd_per_t": 40.0,
+                "min_coverage": 0.0,
+                "volume_m3_per_t": 0.0,
+            }
+        ],
+        "countries": [
+            {"country": "US", "bloc": "domestic"},
+            {"country": "CN", "bloc": "adversary"},
+        ],
+        "sources": [
+            {
+                "source": "A",
+                "type": "domestic_mine",
+                "country": "US",
+                "cost_usd_per_unit": 14.0,
+                "capacity_units_per_yr": 100.0,
+            },
+            {
+                "source": "B",
+                "type": "market",
+                "country": "CN",
+                "cost_usd_per_unit": 5.0,
+                "capacity_units_per_yr": 200.0,
+            },
+        ],
+        "source_outputs": [
+            {"source": "A", "material": "X", "yield_t_per_unit": 1.0},
+            {"source": "B", "material": "X", "yield_t_per_unit": 1.0},
+        ],
+        "sites": [{"site": "H", "capacity_m3": 0.0, "holding_cost_usd_per_t_yr": 1.0}],
+        "routes": [{"source": "A", "site": "H"}, {"source": "B", "site": "H"}],
+        "demand": [
+            {"material": "X", "year": 2026, "demand_t": 100.0},
+            {"material": "X", "year": 2027, "demand_t": 100.0},
+        ],
+        "supply_mix": [{"material": "X", "country": "CN", "share": 1.0}],
+        "disruptions": [
+            {
+                "disruption": "ban",
+                "probability": 0.5,
+                "start_year": 2027,
+                "duration_years": 1,
+                "demand_multiplier": 1.0,
+                "price_multiplier": 1.0,
+            }
+        ],
+        "disruption_impacts": [
+            {
+                "disruption": "ban",
+                "material": "*",
+                "group_type": "country",
+                "group": "CN",
+                "availability": 0.0,
+            }
+        ],
+    }
+    return settings, tables
+
+
+def check_c_raw(variant: bool = False) -> Raw:
+    """MODEL.md's hand check C (investment): B with source A not producing but
+    expandable (3 USD per unit, lead 0, at most 200); with ``variant`` expansion costs 1
+    and source B costs 8."""
+    settings, tables = check_b_raw()
+    a, b = tables["sources"]
+    a.update(
+        capacity_units_per_yr=0.0,
+        expansion_cost_usd_per_unit=1.0 if variant else 3.0,
+        expansion_lead_years=0,
+        max_expansion_units=200.0,
+    )
+    if variant:
+        b["cost_usd_per_unit"] = 8.0
+    return settings, tables

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import check_plan, plan_cost
+from oracle import check_plan, complete_plan, plan_cost
 from stockpile.data.schema import BLOCS, GROUP_TYPES, SOURCE_TYPES
 from stockpile.data.validate import check_inputs
 from stockpile.pipeline import optimize
@@ -86,16 +86,26 @@ def test_validates_clean_and_round_trips(small, tmp_path):
     assert _rows(back) == _rows(inputs)
 
 
-def test_witness_plan_is_feasible(small):
+@pytest.fixture(scope="module")
+def witness(small):
+    """The witness's peacetime plan (the trunk) with each future's own decisions at
+    their least cost (MODEL.md version 2: a plan decides every future too)."""
+    inputs, plan = small
+    full = complete_plan(inputs, plan)
+    assert full is not None, "some future has no feasible decisions with this trunk"
+    return full
+
+
+def test_witness_plan_is_feasible(small, witness):
     """The plan the instance is built around meets every constraint (independent
     checker), so the instance is feasible whatever the solver says."""
-    inputs, plan = small
-    assert check_plan(inputs, plan) == []
+    inputs, _ = small
+    assert check_plan(inputs, witness) == []
 
 
-def test_solves_optimal_and_beats_the_witness(small):
-    inputs, plan = small
+def test_solves_optimal_and_beats_the_witness(small, witness):
+    inputs, _ = small
     result = optimize(inputs)
     assert result.status == "optimal"
-    witness_cost = plan_cost(inputs, plan)["objective_usd"]
+    witness_cost = plan_cost(inputs, witness)["objective_usd"]
     assert result.objective_usd <= witness_cost * (1 + 1e-9)
