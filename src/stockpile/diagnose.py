@@ -73,7 +73,13 @@ def explain(
         for f, i, side in members
     ]
     order = [f.name for f in FAMILIES]
-    explained.sort(key=lambda x: (order.index(x.family) if x.family in order else 99, x.index))
+
+    def rank(x: IisMember) -> tuple[Any, ...]:
+        # plan rows and a future's (d in front) side by side: compare text with text
+        index = tuple((1, v) if isinstance(v, str) else (0, v) for v in x.index)
+        return (order.index(x.family) if x.family in order else 99, len(x.index), index)
+
+    explained.sort(key=rank)
     named = [f for f in FAMILIES if any(x.family == f.name for x in explained)]
     preferred = [f for f in named if not (f.structural or f.suggest_last)]
     relax = [f.relax_hint for f in (preferred or named)]

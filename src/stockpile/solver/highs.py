@@ -490,3 +490,79 @@ def elastic_violations(ho: Handover, relaxable: list[int]) -> list[int]:
         for k, r in enumerate(relaxable)
         if value[firsts[0] + k] > 1e-7 or value[firsts[1] + k] > 1e-7
     ]
+
+
+def stress_test_columns(lp: LP) -> dict[str, list[int]]:
+    """The own columns of every future of probability 0 (a pure stress test), by
+    future: its copies of the plan's variables, its Release and Unmet, and its Z."""
+    out: dict[str, list[int]] = {}
+    for future in lp.futures:
+        if future.is_plan or future.probability > 0:
+            continue
+        cols = [col for path in lp.paths[future.name].values() for _, col in path.items()]
+        for var in ("Release", "Unmet"):
+            cols += [c for key, c in lp.columns.by_var[var].items() if key[0] == future.name]
+        if (z := lp.columns.by_var.get("Z", {}).get((future.name,))) is not None:
+            cols.append(z)
+        out[future.name] = cols
+    return out
+
+
+def resolve_stress_tests(ho: Handover, result: SolveResult) -> str:
+    """Report each future of probability 0 at the least cost its plan allows.
+
+    Such a future weighs nothing in the objective, so its own decisions are arbitrary
+    among optima (MODEL.md). With every other column fixed at its solved value, the
+    futures' own costs K[d] are minimised (their shortfall penalties included) and
+    their values, their rows' bodies and their K[d] and unmet need in ``result`` are
+    replaced. The HiGHS model gets its bounds and costs back. Returns a log line
+    ("" when there is nothing to do or it worked).
+    """
+    lp = ho.lp
+    own = stress_test_columns(lp)
+    if not own:
+        return ""
+    highs = ho.highs
+    n = len(lp.columns)
+    free = {c for cols in own.values() for c in cols}
+    x = [result.values[name][idx] for name, idx in lp.columns.keys]
+    lower0 = np.maximum(np.asarray(lp.lower_bounds(), dtype=float), -INF)
+    cost0 = np.asarray(lp.objective_costs(), dtype=float)
+    lower = lower0.copy()
+    upper = np.full(n, INF)
+    for k in range(n):
+        if k not in free:
+            lower[k] = upper[k] = x[k]
+    cost = np.zeros(n)
+    for d in own:
+        for col, c in lp.future_cost[d].items():
+            if col in free:
+                cost[col] += c
+    mapped = np.asarray([k for k in range(n) if ho.col_of[k] >= 0], dtype=np.int64)
+    hcols = np.asarray(ho.col_of, dtype=np.int32)[mapped]
+    m = len(mapped)
+    highs.changeColsBounds(m, hcols, lower[mapped], upper[mapped])
+    highs.changeColsCost(m, hcols, cost[mapped])
+    try:
+        highs.run()
+        ok = model_status(highs) == "optimal"
+        if ok:
+            col_value = np.asarray(highs.getSolution().col_value)
+            solved = dict(zip(mapped.tolist(), col_value[hcols].tolist(), strict=True))
+    finally:
+        highs.changeColsBounds(m, hcols, lower0[mapped], np.full(m, INF))
+        highs.changeColsCost(m, hcols, cost0[mapped])
+    if not ok:
+        return "the least-cost decisions of the probability-0 futures could not be found"
+    for col in free:
+        if col in solved:
+            name, idx = lp.columns.keys[col]
+            result.values[name][idx] = x[col] = solved[col]
+    for family, rows in lp.families.items():
+        for key, row in rows.items():
+            if key and key[0] in own and key in result.rows.get(family, {}):
+                old = result.rows[family][key]
+                body = sum(a * x[c] for c, a in zip(row.cols, row.coefs, strict=True))
+                result.rows[family][key] = RowValue(body, old.lower, old.upper, old.dual)
+    result.futures = future_outcomes(lp, result.values, x)
+    return ""

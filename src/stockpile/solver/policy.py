@@ -28,6 +28,7 @@ from stockpile.solver.highs import (
     handover_direct,
     handover_pyomo,
     read_solution,
+    resolve_stress_tests,
     run,
     same_structure,
     update_direct,
@@ -51,6 +52,9 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
     tick = time.perf_counter()
     if result.has_plan:
         read_solution(ho, result)
+        if ran.status == "optimal":
+            stress_log = resolve_stress_tests(ho, result)
+            result.log = "; ".join(x for x in (result.log, stress_log) if x)
         result.message = (
             "Optimal plan found."
             if ran.status == "optimal"
