@@ -9,11 +9,12 @@ relax. Pure Python: no Pyomo, no HiGHS.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from stockpile.data.params import Params
 from stockpile.model.families import BY_NAME, FAMILIES
-from stockpile.model.family import NO_LIMIT, Limit
+from stockpile.model.family import NO_LIMIT, Limit, fmt
 from stockpile.result import Diagnosis, IisMember
 
 #: Families that only link the data rows together (balances, output splits).
@@ -40,6 +41,16 @@ def explain_member(
     )
 
 
+def _with_move(p: Params, member: IisMember, amount: float | None) -> IisMember:
+    """The member with how far its limit must move, when an elastic solve said so."""
+    if amount is None or member.family not in BY_NAME:
+        return member
+    unit = BY_NAME[member.family].unit_of(p, member.index)
+    words = "raise" if amount > 0 else "lower"
+    move = f"{words} it by {fmt(abs(amount))} {unit}"
+    return replace(member, text=f"{member.text} (the elastic solve had to {move})")
+
+
 def is_linking(member: IisMember) -> bool:
     """True for a balance row or a variable bound: it links the limits, names none."""
     return member.family in STRUCTURAL or member.family.startswith("bound:")
@@ -63,15 +74,20 @@ def explain(
     method: str,
     note: str = "",
     rows: Mapping[str, Mapping[tuple[Any, ...], Limit]] | None = None,
+    moves: Mapping[tuple[str, tuple[Any, ...]], float] | None = None,
 ) -> Diagnosis:
     """Translate IIS (or elastic) members, limits first and balances last, and say what
     to relax. ``rows`` (family -> index -> row with ``lower``/``upper``, e.g. the LP's)
-    gives each member's limits; without it a family reads them from the data."""
+    gives each member's limits; without it a family reads them from the data. ``moves``
+    (an elastic solve's) says by how much each row's body went past its limit, in the
+    row's unit; the member's text then says how far the limit must move."""
     rows = rows or {}
+    moves = moves or {}
     explained = [
         explain_member(p, f, i, side, rows.get(f, {}).get(tuple(i), NO_LIMIT))
         for f, i, side in members
     ]
+    explained = [_with_move(p, x, moves.get((x.family, x.index))) for x in explained]
     order = [f.name for f in FAMILIES]
 
     def rank(x: IisMember) -> tuple[Any, ...]:

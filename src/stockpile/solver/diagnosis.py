@@ -30,11 +30,13 @@ def diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
         return explain(ho.lp.params, members, "iis", rows=ho.lp.families)
     except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
         relaxable = [r for r, (family, _) in enumerate(ho.row_keys) if family in RELAXABLE]
+        moved = elastic_violations(ho, relaxable)
         return explain(
             ho.lp.params,
-            [(*ho.row_keys[r], "") for r in elastic_violations(ho, relaxable)],
+            [(*ho.row_keys[r], "") for r in moved],
             "elastic",
             rows=ho.lp.families,
+            moves={ho.row_keys[r]: amount for r, amount in moved.items()},
             note=f"HiGHS could not compute an IIS ({exc}); the rows listed are those an "
             "elastic solve (least total relative violation of the planner's limits) had to "
             "relax.",

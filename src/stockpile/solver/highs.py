@@ -451,11 +451,14 @@ def future_outcomes(
     return out
 
 
-def elastic_violations(ho: Handover, relaxable: list[int]) -> list[int]:
+def elastic_violations(ho: Handover, relaxable: list[int]) -> dict[int, float]:
     """The rows among ``relaxable`` (HiGHS row numbers) that an elastic solve had to
-    relax: each gets slack columns priced at the relative violation
+    relax, with by how much: each gets slack columns priced at the relative violation
     (1 / max(1, |limit|)), so tonnes and dollars weigh alike; the other rows stay
-    exact. Solved in a copy of the model, with a 60 s limit."""
+    exact. Solved in a copy of the model, with a 60 s limit. The amount is the row's
+    body minus its limit in the row's own unit (unscaled): > 0 means the body had to
+    exceed an upper limit (raise it by that much), < 0 fall short of a lower one
+    (lower it)."""
     lp = ho.highs.getLp()
     el = new_highs()
     el.setOptionValue("time_limit", 60.0)
@@ -485,11 +488,13 @@ def elastic_violations(ho: Handover, relaxable: list[int]) -> list[int]:
             el.changeCoeff(r, first + k, sign)
     el.run()
     value = el.getSolution().col_value
-    return [
-        r
+    # the row reads body + s_plus - s_minus within its limits: the body itself went
+    # s_minus - s_plus past them
+    return {
+        r: (value[firsts[1] + k] - value[firsts[0] + k]) / ho.row_scale[r]
         for k, r in enumerate(relaxable)
         if value[firsts[0] + k] > 1e-7 or value[firsts[1] + k] > 1e-7
-    ]
+    }
 
 
 def stress_test_columns(lp: LP) -> dict[str, list[int]]:

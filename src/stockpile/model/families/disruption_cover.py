@@ -73,7 +73,9 @@ FAMILY = Family(
     dual_mood="does",
     explain=_explain,
     relax_hint="reduce the disruption's need (demand, multiplier) or add stock",
-    relaxable=True,
+    # an accounting identity: Unmet already absorbs any need not released; what a
+    # planner can relax is the coverage floor (min_coverage) or the supply behind it
+    relaxable=False,
     suggest_last=True,
     futures="disruptions",
 )
