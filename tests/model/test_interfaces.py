@@ -43,9 +43,10 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def _parts_add_up(result: SolveResult) -> None:
-    """A plan's own parts sum to its objective (each with its sign)."""
+    """A plan's own parts sum to its expected cost E (each with its sign); E is the
+    objective unless a risk term weighs in."""
     total = sum(part.sign * result.parts[part.json_key] for part in PARTS)
-    assert rel_close(total, result.objective_usd, 1e-9, scale=max(result.parts.values()))
+    assert rel_close(total, result.expected_cost_usd, 1e-9, scale=max(result.parts.values()))
 
 
 def _same(a, b) -> None:
