@@ -42,13 +42,16 @@ class RowValue:
     the change of the objective (discounted USD) per unit increase of the constraint's
     right-hand side (the data limit as written in MODEL.md): positive for a
     requirement that costs money (a stock target), negative for a limit whose
-    relaxation saves money (a capacity, a budget).
+    relaxation saves money (a capacity, a budget). ``conditional`` is dual / prob[d]
+    for a row of disruption d's future when prob[d] > 0 and there is no risk term: the
+    change of cost if d happens (None otherwise).
     """
 
     body: float
     lower: float | None
     upper: float | None
     dual: float | None
+    conditional: float | None = None
 
     def slack(self) -> float:
         """Distance to the nearest limit (0 when binding)."""

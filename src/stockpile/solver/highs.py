@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import highspy
 import numpy as np
 
+from stockpile.model.families import BY_NAME
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, expected_cost
 from stockpile.result import UNMET_TINY, FutureOutcome, RowValue, SolveResult, Status
@@ -403,14 +404,20 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     row_value = sol.row_value
     row_dual = sol.row_dual if sol.dual_valid else None
     rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
+    probability = {f.name: f.probability for f in lp.futures if not f.is_plan}
+    risk_neutral = lp.params.risk_weight == 0
     for r, (family, key) in enumerate(ho.row_keys):
         row = lp.families[family][key]
         f = ho.row_scale[r]
+        dual = row_dual[r] * f if row_dual is not None else None
+        future = BY_NAME[family].split(key)[0]
+        prob = probability.get(future, 0.0)
         rows[family][key] = RowValue(
             body=row_value[r] / f,
             lower=row.lower,
             upper=row.upper,
-            dual=row_dual[r] * f if row_dual is not None else None,
+            dual=dual,
+            conditional=dual / prob if dual is not None and prob > 0 and risk_neutral else None,
         )
     result.rows = rows
 
@@ -565,9 +572,9 @@ def resolve_stress_tests(ho: Handover, result: SolveResult) -> str:
             result.values[name][idx] = x[col] = solved[col]
     for family, rows in lp.families.items():
         for key, row in rows.items():
-            if key and key[0] in own and key in result.rows.get(family, {}):
+            if BY_NAME[family].split(key)[0] in own and key in result.rows.get(family, {}):
                 old = result.rows[family][key]
                 body = sum(a * x[c] for c, a in zip(row.cols, row.coefs, strict=True))
-                result.rows[family][key] = RowValue(body, old.lower, old.upper, old.dual)
+                result.rows[family][key] = replace(old, body=body)
     result.futures = future_outcomes(lp, result.values, x)
     return ""
