@@ -257,9 +257,10 @@ def disruption_case(penalty: float, min_coverage: float = 0.0) -> Inputs:
     (domestic_mine, US) 30 USD/t: survives. Holding 1. w(2026) = 1, w(2027) = 0.5.
     Cost per tonne of the need: A bought in 2026, held in 2026 and by the plan in 2027:
     10 + 1 + 0.5 = 11.5; B bought in D1's 2027 and released: 0.5 * 30 = 15; unmet:
-    0.5 * penalty. Penalty 40: 60 t of A in 2026 (cover dual 11.5). Penalty 10 with
-    min_coverage 0.25: 45 t unmet at the floor, 15 t of A in 2026 (cover dual 11.5,
-    floor dual 5 - 11.5 = -6.5). Both optima are unique (test_interfaces uses them).
+    0.5 * penalty. Penalty 40: 60 t of A in 2026, objective 60 * 11.5 = 690 (cover dual
+    11.5). Penalty 10 with min_coverage 0.25: 45 t unmet at the floor, 15 t of A in
+    2026, objective 15 * 11.5 + 0.5 * 10 * 45 = 397.5 (cover dual 11.5, floor dual
+    5 - 11.5 = -6.5). Both optima are unique (test_interfaces uses them).
     """
     return build(
         end=2027,
