@@ -5,7 +5,22 @@ the helpers and shared cases are in tests/hand.py."""
 
 from __future__ import annotations
 
-from hand import approx, assert_parts, build, dual, dual_objective, site, solve, source, targets
+from hand import (
+    approx,
+    assert_parts,
+    build,
+    costs,
+    demand,
+    disruption,
+    dual,
+    dual_objective,
+    impact,
+    site,
+    solve,
+    source,
+    supply_mix,
+    targets,
+)
 
 
 def test_budget_binds_on_purchase_transport_and_holding() -> None:
@@ -78,3 +93,59 @@ def test_budget_is_escalated_and_undiscounted() -> None:
     assert row.dual == approx(-1 / 30)
     assert dual(r, "stock_target", "X", 2027) == approx(10)
     assert dual_objective(r) == approx(484)
+
+
+def test_budget_binds_in_a_future_window_at_the_price_multiplier() -> None:
+    """budget[t] holds in every year of a future, its window included, and counts a
+    purchase in the window at pmult[d] * cost.
+
+    Years 2026-2027, no discounting. A (US) 10 USD/t, capacity 60; site L holding 1;
+    penalty 100. Budget 2027: 900 USD. Disruption D: probability 0.5, start 2027,
+    1 year, price_multiplier 3; CN availability 0, SupplyMix X: CN 1.0, demand X
+    2027 100 -> need 100. w(2026) = 1, w(2027) = 0.5.
+    Per tonne of need: A bought in 2026 and held, 10 + 1 + 0.5 = 11.5, up to A's
+    capacity 60; A bought in D's window at 3 * 10 = 30, expected 15; unmet 50.
+    D's budget row: 30 * BuyF[D,A,2027] + 1 * StockF[D,X,L,2027] <= 900, so D buys
+    at most 30 t (released the same year, StockF 0); 10 t stay unmet. (Priced at 10 in
+    the budget D could buy 40; priced at 10 in the objective it would cost 5 a tonne.)
+    The plan's budget row: holding 60 <= 900, slack.
+    Optimum (unique): Buy[A,2026] = 60; plan stock 60, 60; in D BuyF 30, Release 90,
+    Unmet 10.
+    Objective: purchase 600 + 0.5 * 900 = 1050, holding 60 + 0.5 * 60 = 90, penalty
+    0.5 * 100 * 10 = 500; total 1640. K[base] = 600 + 120 = 720;
+    K[D] = 660 + 900 + 1000 = 2560.
+    Duals: budget[D,2027]: one more USD buys 1/30 t more in D (0.5 expected) instead
+    of leaving it unmet (50 / 30): -(50 - 15) / 30 = -7/6. budget[2027]: 0.
+    disruption_cover[D,X,2027]: unmet, 50. source_capacity[A,2026]: a unit more is
+    one more stockpiled tonne instead of an unmet one: 11.5 - 50 = -38.5.
+    Strong duality: 50 * 100 - 7/6 * 900 - 38.5 * 60 = 1640.
+    """
+    r = solve(
+        build(
+            end=2027,
+            materials=[{"material": "X", "shortfall_penalty_usd_per_t": 100}],
+            sources=[source("A", 10, 60)],
+            sites=[site("L", hold=1)],
+            budget=[{"year": 2027, "budget_usd": 900}],
+            demand=demand(("X", 2027, 100)),
+            supply_mix=supply_mix(("X", "CN", 1.0)),
+            disruptions=[disruption("D", 0.5, 2027, price_multiplier=3)],
+            disruption_impacts=[impact("D", "X", "country", "CN", 0.0)],
+        )
+    )
+    assert r.objective_usd == approx(1640)
+    assert_parts(r, purchase_usd=1050, holding_usd=90, shortfall_penalty_usd=500)
+    assert r.values["Buy"] == approx({("A", 2026): 60, ("A", 2027): 0})
+    assert r.values["BuyF"] == approx({("D", "A", 2027): 30})
+    assert r.values["Release"] == approx({("D", "X", "L", 2027): 90})
+    assert r.values["Unmet"] == approx({("D", "X", 2027): 10})
+    assert costs(r) == approx({"base": 720, "D": 2560})
+    rows = r.rows["budget"]
+    assert set(rows) == {(2027,), ("D", 2027)}
+    assert (rows["D", 2027].body, rows["D", 2027].upper) == approx((900, 900))
+    assert rows["D", 2027].dual == approx(-7 / 6)
+    assert rows[2027,].body == approx(60)
+    assert rows[2027,].dual == approx(0)
+    assert dual(r, "disruption_cover", "D", "X", 2027) == approx(50)
+    assert dual(r, "source_capacity", "A", 2026) == approx(-38.5)
+    assert dual_objective(r) == approx(1640)
