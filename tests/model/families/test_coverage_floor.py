@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from hand import (
     approx,
     assert_parts,
@@ -120,13 +118,6 @@ def test_probability_zero_stress_test_only_the_floor_binds() -> None:
     assert dual_objective(r) == approx(720)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: no second solve for a probability-0 future; it reports the first "
-    "solve's arbitrary decisions (BuyF[D,B,2027] = 60, Unmet 40, K[D] = 40300) instead of "
-    "the least K[D] the plan allows (100 t of B released, Unmet 0, K[D] = 500; "
-    "tests/oracle.py agrees: 500)",
-)
 def test_probability_zero_future_is_reported_at_its_least_cost() -> None:
     """MODEL.md "What a solve must report": a future of probability 0 is reported from a
     second solve, with the plan fixed, that minimises its K[f] (penalties included).
