@@ -2,50 +2,72 @@
 
     python benchmarks/generate.py --sizes S,M,L,XL --out benchmarks/instances/
 
-``generate(size, seed)`` returns validated ``Inputs``; the CLI writes one workbook per
-size through ``stockpile.data.template.write_workbook``. Every contract feature is
-exercised: co-product sources (2-4 outputs), all five source types, countries in
-every bloc, SourceCapacity overrides, sites that open later, sparse routes, initial
-stock, targets, budgets, sourcing rules (a bloc max_share, a min_share, a source-type,
-a country and a single-source max_share), site dispersion, demand, supply mix,
-disruptions (alternative futures: probabilities summing to at most 0.9) and impacts of
-every group type.
+``generate(size, seed)`` returns validated ``Inputs`` (MODEL.md version 2); the CLI
+writes one workbook per size through ``stockpile.data.template.write_workbook``. Every
+contract feature is exercised: co-product sources (2-4 outputs), all five source
+types, countries in every bloc, SourceCapacity overrides, sites that open later,
+sparse routes, initial stock, targets, budgets, sourcing rules (a bloc max_share, a
+min_share, a source-type, a country and a single-source max_share), site dispersion,
+demand, supply mix, expandable sources (expansion cost, lead 0-2 years, a maximum;
+some with no capacity until expanded), disruptions as futures (S 3, M 6, L 10, XL 20;
+probabilities > 0 summing to at most 0.9, price multipliers 1-2, recovery_years 1)
+and impacts of every group type. risk_weight is 0: the instances are risk neutral and
+have no CVaR columns or rows.
 
 Why every instance is feasible
 ------------------------------
-We first fix a *witness plan* P and then derive every limit from P, so that P meets
-it. P is deliberately simple (and expensive): each material m has an *anchor*
-source a(m), a single-output domestic mine or recycler in a domestic-bloc country,
-producing before start_year, with a route to every site open at start_year. Each
-year P buys base[m] tonnes of m from a(m) and splits them equally over the k sites
-open at start_year (the initial stock is also split equally there). P buys nothing
-else, resells nothing and ships nothing to a later site. Then:
+We first fix a *witness*: a peacetime plan P and, for every disruption d, P's own
+decisions in future d; then every limit is derived from these *paths* (the plan in
+every year, future d in its years B_d), so that all of them meet it. P is
+deliberately simple (and expensive): each material m has an *anchor* source a(m), a
+single-output domestic mine or recycler in a domestic-bloc country, producing before
+start_year, with a route to every site open at start_year. Each year P buys base[m]
+tonnes of m from a(m) and splits them equally over the k sites open at start_year
+(the initial stock is also split equally there). P buys nothing else, expands
+nothing, resells nothing and ships nothing to a later site.
 
+Future d (from start_d on) buys the same, except that in its window W_d it buys the
+share a = A_d(a(m)) of it (the anchor's availability), split equally as before. Its
+stock starts from the surviving share avail_d(l,m) of P's stock at the end of
+start_d - 1 (of the initial stock when start_d = t0); the generator's site impacts
+have availability 0.5-0.9, never 0, so deliveries stay allowed. In each window year
+t it releases cov[m] * need_d[m,t] (need per year, from stockpile's own Params) from
+its sites in proportion to their stock, and leaves Unmet = (1 - cov[m]) * need_d[m,t].
+With R(t) the future's stock of m at t without releases (surviving stock plus what it
+delivered up to t, year t included), the releases never exceed the stock iff
+cov[m] * sum_{tau in W_d, tau <= t} need_d[m,tau] <= R(t) for every t in W_d; so
+cov[m] (min_coverage) is set to at most 0.9 times the least ratio R(t) / cumulative
+need over all futures and window years (0 for 40 % of the materials), below 0.95.
+Then:
+
+- output_split, stock_balance, disruption_cover, coverage_floor: hold by how the
+  paths are written (Ship = yield * Buy, equal split; Release + Unmet = need and
+  Unmet = (1 - cov) * need exactly; the write-off at start_d is the balance's own).
 - source_capacity: a(m) has capacity 2 * base[m] / yield, and any SourceCapacity row
-  for an anchor stays >= 1.2 * base[m] / yield.  Other sources are unused by P.
-- output_split, stock_balance: hold by how P is written (Ship = yield * Buy, equal
-  split; Stock accumulates from the initial stock).
-- site_capacity: a site open at start_year holds at most the space P uses there in the
-  last year (P's stock only grows) times a factor >= 1.15.
-- stock_target: at most 0.8 times P's total stock of m that year.
-- budget: at least 1.2 times P's spend that year (purchase + transport + holding).
-- sourcing rules: P delivers only from domestic-bloc anchors, so "adversary bloc
-  max_share", "market max_share", a partner-country or a non-anchor-source max_share
-  all see del_G = 0, and "domestic bloc min_share" sees del_G = del.
-- site_dispersion: P holds equal stock at each of the k sites open at start_year and
-  none at the others, so every site holds 1/k of the total; the dispersion share is
-  >= 1/k + 0.05 (k >= 2 sites open in the first year; later years have more open
-  sites, never fewer).
-- disruption_cover / coverage_floor: Unmet = max(0, need - what P covers), which
-  meets cover by definition; min_coverage[m] is at most 0.9 times the smallest share
-  of need P covers over the disruptions (need computed by stockpile's own Params),
-  so the floor holds too.
+  for an anchor stays >= 1.2 * base[m] / yield, so a * cap >= a * base / yield in a
+  window. Other sources are unused; Expand = 0 meets every expansion_limit.
+- site_capacity: a site open at start_year holds at most the space P uses there in
+  the last year (P's stock only grows) times a factor >= 1.15; a future holds at most
+  P's stock at each site (less surviving stock, fewer deliveries, releases).
+- stock_target: at most 0.8 times the least total stock of m in that year over the
+  plan and the futures whose targets hold again (start + duration + recovery_years).
+- budget: at least 1.2 times the largest spend that year over all paths (purchase
+  with the price multiplier in a window, transport, holding).
+- sourcing rules (plan; futures after their window): every path delivers only from
+  domestic-bloc anchors, so "adversary bloc max_share", "market max_share", a
+  partner-country or a non-anchor-source max_share all see del_G = 0, and "domestic
+  bloc min_share" sees del_G = del.
+- site_dispersion: the share is the largest share one site holds of a material's
+  stock over the plan (1/k: equal stock at the k first sites) and the futures after
+  their window (surviving stock makes the sites unequal), rounded up, plus 0.05.
 Numbers are rounded to 2-3 significant digits for a readable workbook; rounding can
-lower a limit by at most 0.5 %, far inside the margins above (targets and site space
-are rounded towards P's side: floor and ceil). All variables are bounded (Buy by
-capacity, the rest through the balances), so a feasible instance has an optimum.
-``witness(size, seed)`` returns P; the unit test checks it against the independent
-checker in tests/oracle.py.
+lower a limit by at most 0.5 %, far inside the margins above (targets, coverage and
+site space are rounded towards the witness's side: floor and ceil). All variables
+are bounded (Buy by capacity plus the bounded expansion, the rest through the
+balances), so a feasible instance has an optimum. ``witness(size, seed)`` returns
+the witness (P and its futures); the unit test checks it against the independent
+checker in tests/oracle.py, and also P completed with each future's least-cost
+decisions (oracle.complete_plan).
 """
 
 from __future__ import annotations
@@ -76,14 +98,15 @@ class Size:
 
 SIZES: dict[str, Size] = {
     "S": Size(5, 20, 3, 10, 3),
-    "M": Size(20, 100, 8, 15, 10),
-    "L": Size(50, 300, 20, 20, 20),
-    "XL": Size(100, 600, 30, 25, 40),
+    "M": Size(20, 100, 8, 15, 6),
+    "L": Size(50, 300, 20, 20, 10),
+    "XL": Size(100, 600, 30, 25, 20),
 }
 
 START_YEAR = 2026
 #: Probability that one of the disruptions happens, at most (the rest: none happens).
 MAX_DISRUPTION_PROBABILITY = 0.9
+RECOVERY_YEARS = 1
 Plan = dict[str, dict[tuple[Any, ...], float]]
 
 
@@ -93,7 +116,9 @@ def generate(size: str, seed: int = 0) -> Inputs:
 
 
 def witness(size: str, seed: int = 0) -> Plan:
-    """The feasible plan P the instance is built around (tests/oracle.py plan format)."""
+    """The feasible plan the instance is built around, P and its decisions in every
+    future (tests/oracle.py plan format: buy, ship, stock; buyf, shipf, stockf,
+    release, unmet)."""
     return instance_and_witness(size, seed)[1]
 
 
@@ -113,7 +138,15 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
     rng = random.Random(f"stockpile-bench-{size}-{seed}")
     t0, tn = START_YEAR, START_YEAR + n.years - 1
     years = list(range(t0, tn + 1))
-    settings = {"start_year": t0, "end_year": tn, "discount_rate": 0.03}
+    # Risk neutral (risk_weight 0: no CVaR columns); targets hold again 1 year after a
+    # disruption ends.
+    settings = {
+        "start_year": t0,
+        "end_year": tn,
+        "discount_rate": 0.03,
+        "recovery_years": RECOVERY_YEARS,
+        "risk_weight": 0.0,
+    }
 
     # --- materials -----------------------------------------------------------
     mats = [f"M{i:03d}" for i in range(1, n.materials + 1)]
@@ -197,18 +230,23 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
             first = t0
         else:
             first = rng.choice((t0, t0, t0 - 3, t0 + 2, t0 + n.years // 2, tn + 1))
-        sources.append(
-            {
-                "source": s,
-                "type": kind,
-                "country": rng.choice(country_for_type[kind]),
-                "activity_unit": unit,
-                "cost_usd_per_unit": cost,
-                "capacity_units_per_yr": cap,
-                "first_year": first,
-                "cost_escalation_per_yr": round(rng.uniform(-0.02, 0.05), 3),
-            }
-        )
+        src = {
+            "source": s,
+            "type": kind,
+            "country": rng.choice(country_for_type[kind]),
+            "activity_unit": unit,
+            "cost_usd_per_unit": cost,
+            "capacity_units_per_yr": cap,
+            "first_year": first,
+            "cost_escalation_per_yr": round(rng.uniform(-0.02, 0.05), 3),
+        }
+        if kind != "market" and rng.random() < 0.2:  # expandable (P never expands)
+            src["expansion_cost_usd_per_unit"] = _r(cost * rng.uniform(0.3, 2.0), 3)
+            src["expansion_lead_years"] = rng.randint(0, 2)
+            src["max_expansion_units"] = _r(max(cap, 1.0) * rng.uniform(0.5, 2.0))
+            if rng.random() < 0.3:  # a build-only option: no capacity until expanded
+                src["capacity_units_per_yr"] = 0.0
+        sources.append(src)
         outputs.extend({"source": s, "material": m, "yield_t_per_unit": ys[m]} for m in outs)
 
     # --- SourceCapacity overrides (never before first_year) ------------------
@@ -255,7 +293,6 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
             for l in open0:
                 plan["ship"][a, m, l, t] = base[m] / k
                 plan["stock"][m, l, t] = init_per_site[m] + (t - t0 + 1) * base[m] / k
-    p_total = {(m, t): sum(plan["stock"][m, l, t] for l in open0) for m in mats for t in years}
 
     # --- sites: space from P's last-year use at the (equally filled) open sites
     used = sum(vol[m] * plan["stock"][m, open0[0], tn] for m in mats)
@@ -278,65 +315,6 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
         if init_per_site[m] > 0
         for l in open0
     ]
-
-    # --- targets: <= 0.8 of P's stock, every other year and the last ----------
-    target_years = sorted({*years[1::2], tn})
-    targets = [
-        {"material": m, "year": t, "min_stock_t": float(math.floor(0.8 * p_total[m, t]))}
-        for m in mats
-        if rng.random() < 0.7
-        for t in target_years
-    ]
-
-    # --- budget: >= 1.2 x P's spend (escalated, undiscounted) ------------------
-    src_by_id = {src["source"]: src for src in sources}
-
-    def cost(s: str, t: int) -> float:
-        src = src_by_id[s]
-        return src["cost_usd_per_unit"] * (1 + src["cost_escalation_per_yr"]) ** (t - t0)
-
-    budget = []
-    for t in years:
-        spend = sum(cost(anchor[m], t) * plan["buy"][anchor[m], t] for m in mats)
-        spend += sum(route_cost[s, l] * v for (s, _m, l, tt), v in plan["ship"].items() if tt == t)
-        spend += sum(holding[l] * v for (_m, l, tt), v in plan["stock"].items() if tt == t)
-        if t == t0 or rng.random() < 0.8:
-            budget.append({"year": t, "budget_usd": _r(spend * rng.uniform(1.2, 1.6), 3) + 1e3})
-
-    # --- rules: all met by P (see module docstring) ----------------------------
-    disp_share = min(1.0, math.ceil(100 / k) / 100 + 0.05)
-    non_anchor = [src for src in sources if src["source"] not in anchors]
-    rules = [
-        _rule("adv_cap", "*", "bloc", "adversary", "max_share", 0.2),
-        _rule("dom_floor", "*", "bloc", "domestic", "min_share", 0.25),
-        _rule("market_cap", "*", "source_type", "market", "max_share", 0.5),
-        _rule("disperse_one", "*", "site", open0[0], "max_share", disp_share),
-    ]
-    for i in range(1, max(1, n.materials // 5) + 1):
-        rules.append(
-            _rule(
-                f"partner_cap{i}",
-                rng.choice(mats),
-                "country",
-                rng.choice(in_bloc["partner"]),
-                "max_share",
-                round(rng.uniform(0.2, 0.5), 2),
-            )
-        )
-        src = rng.choice(non_anchor)
-        m_out = next(o["material"] for o in outputs if o["source"] == src["source"])
-        rules.append(
-            _rule(
-                f"single_cap{i}",
-                m_out,
-                "source",
-                src["source"],
-                "max_share",
-                round(rng.uniform(0.3, 0.6), 2),
-            )
-        )
-    for m in rng.sample(mats, max(1, n.materials // 10)):
-        rules.append(_rule(f"disperse_{m}", m, "site", "*", "max_share", disp_share))
 
     # --- demand and normal supply mix --------------------------------------------
     demand, supply_mix = [], []
@@ -381,6 +359,7 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
                 "start_year": start,
                 "duration_years": rng.randint(1, 3),
                 "demand_multiplier": rng.choice((1.0, 1.0, 1.2, 1.5)),
+                "price_multiplier": rng.choice((1.0, 1.0, 1.3, 1.6, 2.0)),
                 "description": f"stress test {i}",
             }
         )
@@ -409,7 +388,7 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
             )
 
     # The disruptions are alternative futures: their probabilities sum to at most 1.
-    # Scaled after drawing, so that the random stream (and the S instance) is unchanged.
+    # Scaled after drawing (floored, so each stays > 0 and the sum <= 0.9).
     total = sum(d["probability"] for d in disruptions)
     if total > MAX_DISRUPTION_PROBABILITY:
         scale = MAX_DISRUPTION_PROBABILITY / total
@@ -427,7 +406,7 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
         }
         for m in mats
     ]
-    tables = {
+    tables: dict[str, list[dict[str, Any]]] = {
         "materials": materials,
         "countries": countries,
         "sources": sources,
@@ -436,37 +415,195 @@ def instance_and_witness(size: str, seed: int = 0) -> tuple[Inputs, Plan]:
         "sites": sites,
         "routes": routes,
         "initial_stock": initial_stock,
-        "targets": targets,
-        "budget": budget,
-        "rules": rules,
         "demand": demand,
         "supply_mix": supply_mix,
         "disruptions": disruptions,
         "disruption_impacts": impacts,
     }
 
-    # --- coverage: what P covers of each need, with stockpile's own Params -----
+    # --- the futures of P: need, availabilities, windows from stockpile's Params ---
+    # Targets, budgets and rules do not enter need or availability, so they can be
+    # derived afterwards from P and its futures.
     params = build_params(Inputs.build(settings, **tables))
-    start_of = {d["disruption"]: d["start_year"] for d in disruptions}
-    ratio: dict[str, float] = {}
-    for (d, m), need in params.need_t.items():
-        before = start_of[d] - 1
-        if start_of[d] == t0:
-            from_stock = sum(params.avail_site(d, l, m) * init_per_site[m] for l in open0)
-        else:
-            from_stock = sum(
-                params.avail_site(d, l, m) * plan["stock"][m, l, before] for l in open0
-            )
-        from_supply = params.avail_source(d, anchor[m], m) * base[m] * len(params.window[d])
-        covered = from_stock + from_supply
-        if covered < need:
-            plan["unmet"][d, m] = need - covered
-        ratio[m] = min(ratio.get(m, 1.0), covered / need)
+    ratio = _future_witness(params, plan, anchor, anchor_yield, base, open0, {})
+    cov: dict[str, float] = {}
     for row in materials:
         m = row["material"]
         if m in ratio and rng.random() < 0.6:
-            row["min_coverage"] = math.floor(100 * min(0.95, 0.9 * ratio[m])) / 100
+            cov[m] = row["min_coverage"] = math.floor(100 * min(0.95, 0.9 * ratio[m])) / 100
+    _future_witness(params, plan, anchor, anchor_yield, base, open0, cov)
+    paths = _paths(params, plan)  # (future or None, year) -> its Stock and Ship there
+
+    # --- targets: <= 0.8 of the least stock of any path where they hold ----------
+    def total_stock(stock: dict[tuple[str, str], float], m: str) -> float:
+        return sum(stock.get((m, l), 0.0) for l in open0)
+
+    target_years = sorted({*years[1::2], tn})
+    targets = []
+    for m in mats:
+        if rng.random() >= 0.7:
+            continue
+        for t in target_years:
+            least = min(
+                total_stock(stock, m)
+                for (d, tt), (stock, _ship, _buy) in paths.items()
+                if tt == t and (d is None or params.targets_hold(d, t))
+            )
+            targets.append(
+                {"material": m, "year": t, "min_stock_t": float(math.floor(0.8 * least))}
+            )
+
+    # --- budget: >= 1.2 x the largest spend of any path (escalated, undiscounted) --
+    src_by_id = {src["source"]: src for src in sources}
+
+    def cost(s: str, t: int) -> float:
+        src = src_by_id[s]
+        return src["cost_usd_per_unit"] * (1 + src["cost_escalation_per_yr"]) ** (t - t0)
+
+    budget = []
+    for t in years:
+        spend = 0.0
+        for (d, tt), (stock, ship, buy) in paths.items():
+            if tt != t:
+                continue
+            pm = params.price_factor(d, t)
+            value = sum(pm * cost(s, t) * v for s, v in buy.items())
+            value += sum(route_cost[s, l] * v for (s, _m, l), v in ship.items())
+            value += sum(holding[l] * v for (_m, l), v in stock.items())
+            spend = max(spend, value)
+        if t == t0 or rng.random() < 0.8:
+            budget.append({"year": t, "budget_usd": _r(spend * rng.uniform(1.2, 1.6), 3) + 1e3})
+
+    # --- site dispersion: the largest share of one site in any path where it holds ---
+    max_site_share = 0.0
+    for (d, t), (stock, _ship, _buy) in paths.items():
+        if d is not None and not params.rules_hold(d, t):
+            continue
+        for m in mats:
+            whole = total_stock(stock, m)
+            if whole > 0:
+                share = max(stock.get((m, l), 0.0) for l in open0) / whole
+                max_site_share = max(max_site_share, share)
+
+    # --- rules: all met by every path (see module docstring) -------------------
+    disp_share = min(1.0, math.ceil(100 * max_site_share) / 100 + 0.05)
+    non_anchor = [src for src in sources if src["source"] not in anchors]
+    rules = [
+        _rule("adv_cap", "*", "bloc", "adversary", "max_share", 0.2),
+        _rule("dom_floor", "*", "bloc", "domestic", "min_share", 0.25),
+        _rule("market_cap", "*", "source_type", "market", "max_share", 0.5),
+        _rule("disperse_one", "*", "site", open0[0], "max_share", disp_share),
+    ]
+    for i in range(1, max(1, n.materials // 5) + 1):
+        rules.append(
+            _rule(
+                f"partner_cap{i}",
+                rng.choice(mats),
+                "country",
+                rng.choice(in_bloc["partner"]),
+                "max_share",
+                round(rng.uniform(0.2, 0.5), 2),
+            )
+        )
+        src = rng.choice(non_anchor)
+        m_out = next(o["material"] for o in outputs if o["source"] == src["source"])
+        rules.append(
+            _rule(
+                f"single_cap{i}",
+                m_out,
+                "source",
+                src["source"],
+                "max_share",
+                round(rng.uniform(0.3, 0.6), 2),
+            )
+        )
+    for m in rng.sample(mats, max(1, n.materials // 10)):
+        rules.append(_rule(f"disperse_{m}", m, "site", "*", "max_share", disp_share))
+
+    tables.update(targets=targets, budget=budget, rules=rules)
     return Inputs.build(settings, **tables), plan
+
+
+def _future_witness(
+    params: Any,
+    plan: Plan,
+    anchor: dict[str, str],
+    anchor_yield: dict[str, float],
+    base: dict[str, float],
+    open0: list[str],
+    cov: dict[str, float],
+) -> dict[str, float]:
+    """Write P's future decisions into ``plan`` (buyf, shipf, stockf, release, unmet) and
+    return, per material with need, the largest coverage every future allows.
+
+    Future d keeps P's purchases, scaled by the anchor's availability a = A_d(a(m)) in
+    W_d, split equally over the k sites open at start_year; its stock starts from the
+    surviving share avail_d(l,m) of P's stock; in each window year it releases
+    cov[m] * need_d[m,t] from its sites in proportion to their stock and leaves the
+    rest unmet. Without releases its stock of m at year t of W_d is R(t); releasing
+    cov * need each year is possible iff cov * sum_{tau <= t} need[tau] <= R(t) for
+    every t, so the largest coverage is min_t R(t) / sum_{tau <= t} need[tau].
+    """
+    for var in ("buyf", "shipf", "stockf", "release", "unmet"):
+        plan[var] = {}
+    t0, k = params.t0, len(open0)
+    ratio: dict[str, float] = {}
+    for d in params.DISRUPTIONS:
+        start, window = params.start_year[d], params.window[d]
+        for m, a in anchor.items():
+            if start == t0:
+                prev = {l: params.initial_stock_t.get((m, l), 0.0) for l in open0}
+            else:
+                prev = {l: plan["stock"][m, l, start - 1] for l in open0}
+            for l in open0:
+                assert params.avail_site(d, l, m) > 0  # deliveries stay allowed
+                prev[l] *= params.avail_site(d, l, m)
+            share = params.source_availability(d, a)
+            released = needed = 0.0
+            for t in (t for t in params.YEARS if t >= start):
+                scale = share if t in window else 1.0
+                plan["buyf"][d, a, t] = scale * base[m] / anchor_yield[m]
+                need = params.need_t.get((d, m, t), 0.0)
+                whole = sum(prev.values()) + scale * base[m]
+                if need > 0:
+                    needed += need
+                    ratio[m] = min(ratio.get(m, 1.0), (whole + released) / needed)
+                    out = cov.get(m, 0.0) * need
+                    released += out
+                    plan["unmet"][d, m, t] = need - out
+                for l in open0:
+                    plan["shipf"][d, a, m, l, t] = scale * base[m] / k
+                    here = prev[l] + scale * base[m] / k
+                    if need > 0:
+                        plan["release"][d, m, l, t] = out * here / whole if whole > 0 else 0.0
+                        here -= plan["release"][d, m, l, t]
+                    plan["stockf"][d, m, l, t] = prev[l] = max(0.0, here)
+    return ratio
+
+
+def _paths(params: Any, plan: Plan) -> dict[tuple[str | None, int], tuple[dict, dict, dict]]:
+    """Every path's (Stock by (m,l), Ship by (s,m,l), Buy by s) per (future, year):
+    future None is the plan in every year, future d its own years B_d."""
+    out: dict[tuple[str | None, int], tuple[dict, dict, dict]] = {}
+    for t in params.YEARS:
+        out[None, t] = ({}, {}, {})
+    for (m, l, t), v in plan["stock"].items():
+        out[None, t][0][m, l] = v
+    for (s, m, l, t), v in plan["ship"].items():
+        out[None, t][1][s, m, l] = v
+    for (s, t), v in plan["buy"].items():
+        out[None, t][2][s] = v
+    for d in params.DISRUPTIONS:
+        for t in params.YEARS:
+            if t >= params.start_year[d]:
+                out[d, t] = ({}, {}, {})
+    for (d, m, l, t), v in plan["stockf"].items():
+        out[d, t][0][m, l] = v
+    for (d, s, m, l, t), v in plan["shipf"].items():
+        out[d, t][1][s, m, l] = v
+    for (d, s, t), v in plan["buyf"].items():
+        out[d, t][2][s] = v
+    return out
 
 
 def _rule(rule: str, material: str, group_type: str, group: str, limit: str, share: float):

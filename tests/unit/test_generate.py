@@ -71,6 +71,17 @@ def test_every_feature_is_present(small):
     assert any(limit == "min_share" for _, limit in kinds)
     assert inputs.demand and inputs.supply_mix
     assert {i.group_type for i in inputs.disruption_impacts} == set(GROUP_TYPES)
+    # Version 2: futures with probabilities summing to at most 1, dearer purchases in
+    # some windows, recovery years, expandable sources; risk neutral.
+    probs = [d.probability for d in inputs.disruptions]
+    assert all(p > 0 for p in probs) and sum(probs) <= 0.9 + 1e-12
+    assert any(d.price_multiplier > 1 for d in inputs.disruptions)
+    assert inputs.settings.recovery_years >= 1
+    assert inputs.settings.risk_weight == 0
+    expandable = [s for s in inputs.sources if s.max_expansion_units > 0]
+    assert expandable and all(s.expansion_cost_usd_per_unit > 0 for s in expandable)
+    assert all(0 <= s.expansion_lead_years <= 2 for s in expandable)
+    assert any(m.min_coverage > 0 for m in inputs.materials)
 
 
 def test_validates_clean_and_round_trips(small, tmp_path):
@@ -101,6 +112,15 @@ def test_witness_plan_is_feasible(small, witness):
     checker), so the instance is feasible whatever the solver says."""
     inputs, _ = small
     assert check_plan(inputs, witness) == []
+
+
+def test_constructed_witness_is_feasible(small):
+    """The generator's own witness (P and its decisions in every future, releases
+    forced by min_coverage included) meets every constraint: the construction argument
+    of the module docstring, checked independently."""
+    inputs, plan = small
+    assert any(v > 0 for v in plan["release"].values()) and plan["unmet"]
+    assert check_plan(inputs, plan) == []
 
 
 def test_solves_optimal_and_beats_the_witness(small, witness):
