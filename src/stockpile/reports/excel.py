@@ -510,7 +510,9 @@ def _charts_sheet(
     ``type`` (line, stacked or bar), ``title``, ``y_title``, ``x_title`` and
     ``columns`` (the series; the block's first column gives the categories), and for
     a line chart ``markers`` (series drawn as markers only, e.g. a target) and
-    ``colours: "distinct"`` (each line its own colour, the first one thicker).
+    ``colours: "distinct"`` (each line its own colour, the first one thicker) or
+    ``colours: "futures"`` (the same, the lines after the first dashed: a future that
+    follows the plan for a while shows both colours there).
     """
     ws = layout.ws
     heading = "Charts (their data is below them; they follow it when it changes)"
@@ -586,7 +588,10 @@ def _chart(
         chart.set_y_axis(value_axis)
         chart.set_legend({"position": "bottom"})
     markers = set(spec.get("markers", ()))
-    distinct = spec.get("colours") == "distinct"
+    futures = spec.get("colours") == "futures"
+    distinct = futures or spec.get("colours") == "distinct"
+    # a target stays red among single-colour lines, black among coloured ones
+    marker_colour = "#000000" if distinct else "#C00000"
     for i, name in enumerate(spec["columns"]):
         col = columns.index(name)
         series: dict[str, Any] = {
@@ -601,14 +606,15 @@ def _chart(
                 series["marker"] = {
                     "type": "diamond",
                     "size": 8,
-                    "fill": {"color": "#C00000"},
-                    "border": {"color": "#C00000"},
+                    "fill": {"color": marker_colour},
+                    "border": {"color": marker_colour},
                 }
             elif distinct:
+                dashed = i >= len(PALETTE) or (futures and i > 0)
                 series["line"] = {
                     "color": PALETTE[i % len(PALETTE)],
                     "width": 2.25 if i == 0 else 1.5,
-                    **({"dash_type": "dash"} if i >= len(PALETTE) else {}),
+                    **({"dash_type": "dash"} if dashed else {}),
                 }
             else:
                 series["line"] = {"color": "#1F4E79", "width": 2.25}

@@ -1102,7 +1102,7 @@ class _Extractor:
                 "x_title": "year",
                 "columns": [*cols, *budget],
                 "markers": budget,
-                "colours": "distinct",
+                "colours": "futures",
             }
         ]
         return frame
@@ -1181,7 +1181,7 @@ class _Extractor:
                     "x_title": "end of year",
                     "columns": [*cols, *target],
                     "markers": target,
-                    "colours": "distinct",
+                    "colours": "futures",
                 }
             ]
             out[f"Charts/Stock {m}"] = frame
