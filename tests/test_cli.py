@@ -13,12 +13,19 @@ from typer.testing import CliRunner
 from stockpile.cli import app
 from stockpile.data.inputs import Inputs
 from stockpile.data.template import write_workbook
-from strategies import hand_case
+from strategies import check_b_raw, hand_case
 from workbooks import write_valid
 
 runner = CliRunner()
 
-PART_KEYS = {"purchase_usd", "transport_usd", "holding_usd", "resale_usd", "shortfall_penalty_usd"}
+PART_KEYS = {
+    "purchase_usd",
+    "transport_usd",
+    "holding_usd",
+    "investment_usd",
+    "resale_usd",
+    "shortfall_penalty_usd",
+}
 
 
 def hand_inputs(target: float = 150.0) -> Inputs:
@@ -51,9 +58,78 @@ def test_solve_json_hand_case(hand_xlsx: Path, tmp_path: Path):
     assert out["objective_usd"] == pytest.approx(1665.0, rel=1e-9)
     assert out["parts"]["purchase_usd"] == pytest.approx(1560.0, rel=1e-9)
     assert out["parts"]["holding_usd"] == pytest.approx(105.0, rel=1e-9)
+    assert_expected_cost_is_its_parts(out)
+    # no disruption: the plan is the only future, with probability 1
+    assert out["futures"] == [
+        {"future": "base", "probability": 1.0, "cost_usd": pytest.approx(1665.0), "unmet_t": 0}
+    ]
+    assert "cvar_usd" not in out
     assert (tmp_path / "r.xlsx").exists()
     assert digest(hand_xlsx) == before  # the input is only read
     assert out["input_sha256"] == before
+
+
+def assert_expected_cost_is_its_parts(out: dict) -> None:
+    p = out["parts"]
+    assert all(v >= 0 for v in p.values())
+    assert out["expected_cost_usd"] == pytest.approx(
+        p["purchase_usd"]
+        + p["transport_usd"]
+        + p["holding_usd"]
+        + p["investment_usd"]
+        - p["resale_usd"]
+        + p["shortfall_penalty_usd"],
+        rel=1e-9,
+    )
+
+
+@pytest.mark.parametrize("risk", [False, True])
+def test_solve_json_futures_of_hand_check_b(tmp_path: Path, risk: bool):
+    """MODEL.md check B with a coverage floor of 0.5 and a penalty of 3 USD/t: leaving a
+    tonne of the ban's need unmet costs 0.5 x 3 = 1.5 < 6.5 (stockpiling it), so 50 t
+    stay unmet: E = 250 purchase + 75 holding + 75 penalty = 400; K[base] = 250 + 50 + 50,
+    K[ban] = 250 + 50 + 3 x 50. With risk_weight 1 and cvar_level 0.5 the objective is
+    the costlier future's K: with x t stockpiled (x >= 50 by the floor, unless A supplies
+    y t in the ban at 14: K[ban] = 850 - 8x) it is max(7x, 3x + 300), least at x = 50:
+    the same plan, CVaR = K[ban] = 450 = the objective."""
+    settings, tables = check_b_raw(risk=risk)
+    tables["materials"][0].update(min_coverage=0.5, shortfall_penalty_usd_per_t=3.0)
+    path = tmp_path / "b.xlsx"
+    write_workbook(path, Inputs.build(settings, **tables))
+    code, out = solve_json(str(path), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 0 and out["status"] == "optimal"
+    assert set(out["parts"]) == PART_KEYS
+    assert_expected_cost_is_its_parts(out)
+    assert out["expected_cost_usd"] == pytest.approx(400.0, rel=1e-9)
+    assert out["futures"] == [
+        {"future": "base", "probability": 0.5, "cost_usd": pytest.approx(350.0), "unmet_t": 0},
+        {
+            "future": "ban",
+            "probability": 0.5,
+            "cost_usd": pytest.approx(450.0),
+            "unmet_t": pytest.approx(50.0),
+        },
+    ]
+    if risk:
+        assert out["cvar_usd"] == pytest.approx(450.0, rel=1e-9)
+        assert out["objective_usd"] == pytest.approx(450.0, rel=1e-9)
+    else:
+        assert "cvar_usd" not in out
+        assert out["objective_usd"] == pytest.approx(out["expected_cost_usd"], rel=1e-9)
+
+
+def test_summary_names_each_future_with_unmet_need(tmp_path: Path):
+    settings, tables = check_b_raw()
+    tables["materials"][0].update(min_coverage=0.5, shortfall_penalty_usd_per_t=3.0)
+    path = tmp_path / "b.xlsx"
+    write_workbook(path, Inputs.build(settings, **tables))
+    result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "r.xlsx"), "-q"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "ban: 50 t of X unmet from 2027" in out
+    for word in ("purchase", "holding", "investment", "shortfall penalty", "expected cost"):
+        assert word in out
+    assert "400" in out
 
 
 def test_solve_infeasible_exits_10_and_names_rows(tmp_path: Path):

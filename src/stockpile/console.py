@@ -190,7 +190,6 @@ def compare_json(outcome: Any) -> dict[str, Any]:
 
 def print_summary(outcome: Any) -> None:
     """The solve on stdout: its status, the cost table, why there is no plan, the report."""
-    from rich.table import Table
 
     from stockpile.diagnose import named_limits
     from stockpile.result import STATUS_WORDS
@@ -201,13 +200,9 @@ def print_summary(outcome: Any) -> None:
     if result.log:  # how the solver got there, when not the usual way
         out.print(f"[dim]{result.log[:1].upper()}{result.log[1:]}.[/]")
     if result.has_plan:
-        table = Table(title="Discounted cost (USD)", title_justify="left")
-        table.add_column("part")
-        table.add_column("USD", justify="right")
-        for key, value in result.parts.items():
-            table.add_row(key.removesuffix("_usd"), f"{value:,.0f}")
-        table.add_row("[b]objective[/]", f"[b]{result.objective_usd:,.0f}[/]")
-        out.print(table)
+        out.print(cost_table(result))
+        for line in unmet_lines(result):
+            out.print(line)
     if result.diagnosis is not None:
         kind = (
             "an irreducible set of conflicting requirements"
@@ -226,6 +221,44 @@ def print_summary(outcome: Any) -> None:
         out.print(result.diagnosis.suggestion)
     if outcome.report_path:
         out.print(f"Report: {outcome.report_path}")
+
+
+def cost_table(result: Any) -> Any:
+    """The expected discounted cost by part, then E (and the objective when it differs:
+    risk_weight > 0)."""
+    from rich.table import Table
+
+    from stockpile.model.objective import PARTS
+
+    title = "Expected discounted cost (USD)"
+    table = Table(title=title, title_justify="left", min_width=len(title) + 4)
+    table.add_column("part")
+    table.add_column("USD", justify="right")
+    for part in PARTS:
+        value = result.parts.get(part.json_key, 0.0)
+        table.add_row(part.word, f"{part.sign * value + 0.0:,.0f}")
+    expected = result.expected_cost_usd
+    if expected is None:
+        expected = result.objective_usd
+    table.add_row("[b]expected cost[/]", f"[b]{expected:,.0f}[/]")
+    if result.cvar_usd is not None:
+        table.add_row("CVaR (worst futures)", f"{result.cvar_usd:,.0f}")
+        table.add_row("[b]objective[/] (risk-weighted)", f"[b]{result.objective_usd:,.0f}[/]")
+    return table
+
+
+def unmet_lines(result: Any) -> list[str]:
+    """One line per future and material with unmet need: 'broad_conflict: 120 t of
+    graphite unmet from 2031'."""
+    return [
+        f"{f.future}: {_tonnes(t)} t of {m} unmet from {f.first_unmet_year[m]}"
+        for f in result.futures
+        for m, t in f.unmet_t.items()
+    ]
+
+
+def _tonnes(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.3g}"
 
 
 def print_comparison(outcome: Any) -> None:

@@ -1,10 +1,16 @@
 """The report of real solves reconciles with the objective, and survives LibreOffice.
 
-Every "discounted" money column of the report sums to its objective part (1e-6
-relative), both in the extracted tables and in the written workbook read back; the
-hand-solvable case of MODEL.md reads as it should; an infeasible model gets its
-Infeasibility sheet; and a report converted by LibreOffice (a second spreadsheet
-client) to PDF and back to xlsx keeps every sheet and its key totals.
+Every "expected" money column of the report sums to its part of the expected cost E
+(1e-6 relative), both in the extracted tables and in the written workbook read back;
+the weights behind it are recomputed here from the Disruptions rows (MODEL.md: the
+plan's year t weighs 1 - the probabilities of the disruptions started by t, a future's
+own decisions its probability); summed along each future's path the discounted columns
+give K[f], and sum_f prob[f] K[f] = E; released + unmet = need in every row of
+Coverage, the need recomputed from Demand and SupplyMix; every future's stock balance
+closes on the report's own tables. MODEL.md's hand checks A and B read as MODEL.md
+says; an infeasible model gets its Infeasibility sheet; and a report converted by
+LibreOffice (a second spreadsheet client) to PDF and back to xlsx keeps every sheet and
+its key totals.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report_cases import hand_inputs, reconcile_inputs, table_frame
+from report_cases import check_b_inputs, hand_inputs, reconcile_inputs, table_frame
 from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
 from stockpile.pipeline import solve_inputs
 from stockpile.reports import build_report, extract
@@ -31,12 +37,22 @@ PROVENANCE = {"input_file": "reconcile.xlsx", "input_sha256": "f" * 64}
 
 #: report table, column -> objective part it must sum to
 RECONCILE = {
-    "purchase_usd": ("Purchases", "discounted cost [USD]"),
-    "transport_usd": ("Deliveries", "discounted transport cost [USD]"),
-    "holding_usd": ("Stock", "discounted holding cost [USD]"),
-    "resale_usd": ("Resale", "discounted income [USD]"),
-    "shortfall_penalty_usd": ("Coverage", "penalty [USD]"),
+    "purchase_usd": ("Purchases", "expected cost [USD]"),
+    "transport_usd": ("Deliveries", "expected transport cost [USD]"),
+    "holding_usd": ("Stock", "expected holding cost [USD]"),
+    "investment_usd": ("Investments", "expected cost [USD]"),
+    "resale_usd": ("Resale", "expected income [USD]"),
+    "shortfall_penalty_usd": ("Coverage", "expected penalty [USD]"),
 }
+#: the sheets of decisions: discounted column (in the future), its sign in K[f]
+DISCOUNTED = {
+    "Purchases": ("discounted cost [USD]", +1),
+    "Deliveries": ("discounted transport cost [USD]", +1),
+    "Stock": ("discounted holding cost [USD]", +1),
+    "Investments": ("discounted cost [USD]", +1),
+    "Resale": ("discounted income [USD]", -1),
+}
+RATE = 0.05  # reconcile_inputs' discount rate, from 2026
 
 
 def close(a: float, b: float) -> bool:
@@ -59,21 +75,75 @@ def report(solved, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def frames(solved):
+    return extract(*solved, PROVENANCE)
+
+
 def test_the_instance_exercises_every_part(solved):
     inputs, params, result = solved
-    assert inputs.settings.discount_rate > 0
+    assert inputs.settings.discount_rate == RATE
     assert any(s.cost_escalation_per_yr > 0 for s in inputs.sources)
-    assert params.coproduct
+    assert params.coproduct and params.expandable
     for key in PART_LABELS:
         assert result.parts[key] > 1.0, key
 
 
 @pytest.mark.parametrize("part", list(RECONCILE))
-def test_discounted_columns_sum_to_the_objective_parts(solved, part):
-    inputs, params, result = solved
-    frames = extract(inputs, params, result, PROVENANCE)
+def test_expected_columns_sum_to_the_objective_parts(solved, frames, part):
+    result = solved[2]
     sheet, column = RECONCILE[part]
     assert close(frames[sheet][column].sum(), result.parts[part])
+
+
+def weight(inputs, future: str, year: int) -> float:
+    """MODEL.md "Futures", from the Disruptions rows: the plan's decisions in year t weigh
+    1 - sum of the probabilities of the disruptions started by t; future d's its prob."""
+    probability = {d.disruption: d.probability for d in inputs.disruptions}
+    if future != "base":
+        return probability[future]
+    return 1 - sum(d.probability for d in inputs.disruptions if d.start_year <= year)
+
+
+@pytest.mark.parametrize("sheet", list(DISCOUNTED))
+def test_weights_and_discounting_are_model_mds(solved, frames, sheet):
+    inputs = solved[0]
+    column, _ = DISCOUNTED[sheet]
+    money = column.replace("discounted ", "")
+    expected = column.replace("discounted", "expected")
+    table = frames[sheet]
+    assert len(table) > 0
+    for row in table.to_dict("records"):
+        w = weight(inputs, row["future"], row["year"])
+        assert close(row["weight [%]"], w), row
+        assert close(row[column], row[money] / (1 + RATE) ** (row["year"] - 2026)), row
+        assert close(row[expected], w * row[column]), row
+    # both kinds of rows are there: the plan's and a disruption's own
+    assert "base" in set(table["future"]) or sheet == "Investments"
+
+
+def test_each_future_costs_its_k_and_e_is_their_expectation(solved, frames):
+    """K[f]: the plan's rows before f starts plus f's own rows, discounted (resale
+    subtracted), plus f's shortfall penalties; sum_f prob[f] K[f] = E = the objective."""
+    inputs, _, result = solved
+    start = {d.disruption: d.start_year for d in inputs.disruptions}
+    futures = frames["Futures/Futures"].set_index("future")
+    assert list(futures.index) == ["base", "cn_ban", "late_surge"]
+    penalty = frames["Coverage"].groupby("future")["penalty if it happens [USD]"].sum()
+    outcomes = {f.future: f for f in result.futures}
+    for f in futures.index:
+        k = penalty.get(f, 0.0)
+        for sheet, (column, sign) in DISCOUNTED.items():
+            table = frames[sheet]
+            own = table["future"] == f
+            if f != "base":
+                own |= (table["future"] == "base") & (table["year"] < start[f])
+            k += sign * table.loc[own, column].sum()
+        assert close(k, futures.loc[f, "cost K [USD]"]), f
+        assert close(k, outcomes[f].cost_usd), f
+    assert futures.loc["base", "probability [%]"] == pytest.approx(1 - 0.5 - 0.0)
+    assert close(futures["probability x cost [USD]"].sum(), result.objective_usd)
+    assert close(result.objective_usd, result.expected_cost_usd)
 
 
 @pytest.mark.parametrize("part", list(RECONCILE))
@@ -92,6 +162,7 @@ def test_summary_parts_add_up_to_the_objective(report, solved):
         p["purchase_usd"]
         + p["transport_usd"]
         + p["holding_usd"]
+        + p["investment_usd"]
         - p["resale_usd"]
         + p["shortfall_penalty_usd"]
     )
@@ -99,32 +170,59 @@ def test_summary_parts_add_up_to_the_objective(report, solved):
     assert close(total, result.objective_usd)
 
 
-def test_coverage_splits_the_need_and_some_is_unmet(solved):
-    inputs, params, result = solved
-    coverage = extract(inputs, params, result, PROVENANCE)["Coverage"]
+def test_released_plus_unmet_is_the_need_and_some_is_unmet(solved, frames):
+    """The need from the data: Co demand 60 t in 2028 and 2029, all of it from CN. The
+    cn_ban (CN at 0) needs 60 t a year; late_surge (demand x1.2, nothing cut) needs
+    60 x 0.2 = 12 t in 2029."""
+    result = solved[2]
+    coverage = frames["Coverage"]
+    need = {
+        (r["future"], r["material"], r["year"]): r["need [t]"] for r in coverage.to_dict("records")
+    }
+    assert need == pytest.approx(
+        {("cn_ban", "Co", 2028): 60, ("cn_ban", "Co", 2029): 60, ("late_surge", "Co", 2029): 12}
+    )
+    released = frames["Releases"].groupby(["future", "material", "year"])["released [t]"].sum()
     for row in coverage.to_dict("records"):
-        split = row["covered by stock [t]"] + row["covered by surviving supply [t]"]
-        assert close(split + row["unmet [t]"], row["need [t]"])
-        assert close(row["coverage [%]"], split / row["need [t]"])
-        assert row["coverage [%]"] >= row["minimum coverage [%]"] - 1e-9
+        key = (row["future"], row["material"], row["year"])
+        assert close(row["released [t]"] + row["unmet [t]"], row["need [t]"]), key
+        assert close(row["released [t]"], released.get(key, 0.0)), key
+        assert close(row["covered share [%]"], row["released [t]"] / row["need [t]"])
+        assert row["covered share [%]"] >= row["minimum coverage [%]"] - 1e-9
+        # the model's Unmet is what the penalty charges
+        assert close(row["unmet [t]"], result.values["Unmet"][key])
+        penalty = 5 * row["unmet [t]"] / (1 + RATE) ** (row["year"] - 2026)
+        assert close(row["penalty if it happens [USD]"], penalty)
     assert coverage["unmet [t]"].sum() > 1.0
-    # the model's Unmet is what the penalty charges: the report's split agrees with it
-    unmet = result.values["Unmet"]
-    for row in coverage.to_dict("records"):
-        assert close(row["unmet [t]"], unmet[row["disruption"], row["material"]])
+    unmet = frames["Futures/Unmet need"].set_index(["future", "material"])["unmet [t]"]
+    by_future = coverage.groupby(["future", "material"])["unmet [t]"].sum()
+    assert unmet.to_dict() == pytest.approx(by_future[by_future > 1e-6].to_dict())
 
 
-def test_deliveries_and_stock_tables_close_the_balance(solved):
-    """Invariant recomputed from the report: stock grows exactly by deliveries."""
-    inputs, params, result = solved
-    frames = extract(inputs, params, result, PROVENANCE)
-    stock = frames["Stock"].set_index(["material", "site", "year"])["stock [t]"]
-    delivered = frames["Deliveries"].groupby(["material", "site", "year"])["delivered [t]"].sum()
-    for (m, l, t), value in stock.items():
-        before = params.stock_before(m, l, t)
-        if before is None:
-            before = stock[m, l, t - 1]
-        assert close(value, before + delivered.get((m, l, t), 0.0)), (m, l, t)
+def test_every_futures_stock_balance_closes(solved, frames):
+    """Recomputed from the report: a future's stock grows by its deliveries and falls by
+    its releases; at its start it carries the plan's stock of the year before (the
+    instance hits no site, so nothing is written off)."""
+    inputs, params, _ = solved
+    start = {d.disruption: d.start_year for d in inputs.disruptions}
+    stock = frames["Stock"].set_index(["future", "material", "site", "year"])["stock [t]"]
+    delivered = (
+        frames["Deliveries"].groupby(["future", "material", "site", "year"])["delivered [t]"].sum()
+    )
+    released = (
+        frames["Releases"].groupby(["future", "material", "site", "year"])["released [t]"].sum()
+    )
+    for f in ["base", *start]:
+        for m, l, t in params.stock_index:
+            if f != "base" and t < start[f]:
+                continue
+            before = params.stock_before(m, l, t)
+            if before is None:
+                own = "base" if f == "base" or t - 1 < start[f] else f
+                before = stock.get((own, m, l, t - 1), 0.0)
+            value = stock.get((f, m, l, t), 0.0)
+            flow = delivered.get((f, m, l, t), 0.0) - released.get((f, m, l, t), 0.0)
+            assert close(value, before + flow) or abs(value - before - flow) < 1e-7, (f, m, l, t)
 
 
 def test_hand_solvable_case_reads_as_model_md_says(tmp_path):
@@ -135,7 +233,7 @@ def test_hand_solvable_case_reads_as_model_md_says(tmp_path):
     wb = load_workbook(path)
     buys = table_frame(wb, "T_Purchases").set_index(["source", "year"])["activity [units]"]
     assert buys["A", 2026] == pytest.approx(60) and buys["A", 2027] == pytest.approx(60)
-    assert buys["B", 2026] == pytest.approx(0, abs=1e-9)
+    assert ("B", 2026) not in buys.index  # nothing bought: no row
     assert buys["B", 2027] == pytest.approx(30)
     prices = table_frame(wb, "T_ShadowPrices")
     target = prices[prices["family"] == "stock_target"]
@@ -145,6 +243,33 @@ def test_hand_solvable_case_reads_as_model_md_says(tmp_path):
     assert sentence.startswith("One more tonne of X target in 2027 costs")
     summary = table_frame(wb, "T_Summary_Result").set_index("item")["value"]
     assert summary[OBJECTIVE_LABEL] == pytest.approx(1665)
+
+
+def test_hand_check_b_reads_as_model_md_says(tmp_path):
+    """MODEL.md check B: 650 USD = purchase 500 + holding 150; in `ban` 100 t released in
+    2027; K[base] 700, K[ban] 600; cover dual 6.5 USD/t, 13 USD/t if the ban happens."""
+    inputs = check_b_inputs()
+    params, result = solve_inputs(inputs, SolveOptions())
+    path = tmp_path / "b.xlsx"
+    build_report(inputs, params, result, path, PROVENANCE)
+    wb = load_workbook(path)
+    summary = table_frame(wb, "T_Summary_Result").set_index("item")["value"]
+    assert summary[OBJECTIVE_LABEL] == pytest.approx(650)
+    assert summary[PART_LABELS["purchase_usd"]] == pytest.approx(500)
+    assert summary[PART_LABELS["holding_usd"]] == pytest.approx(150)
+    releases = table_frame(wb, "T_Releases")
+    assert releases[["future", "material", "site", "year"]].values.tolist() == [
+        ["ban", "X", "H", 2027]
+    ]
+    assert releases["released [t]"].tolist() == pytest.approx([100])
+    futures = table_frame(wb, "T_Futures_Futures").set_index("future")["cost K [USD]"]
+    assert futures.to_dict() == pytest.approx({"base": 700, "ban": 600})
+    coverage = table_frame(wb, "T_Coverage").iloc[0]
+    assert (coverage["need [t]"], coverage["released [t]"]) == pytest.approx((100, 100))
+    prices = table_frame(wb, "T_ShadowPrices")
+    cover = prices[prices["family"] == "disruption_cover"].iloc[0]
+    assert cover["dual [USD per unit]"] == pytest.approx(6.5)
+    assert cover["conditional [USD per unit]"] == pytest.approx(13)
 
 
 def test_infeasible_model_gets_an_infeasibility_sheet(tmp_path):
@@ -194,7 +319,7 @@ def test_libreoffice_opens_prints_and_resaves_the_report(report, solved, tmp_pat
     assert close(objective, result.objective_usd)
     ws = resaved["Purchases"]
     header = next(r for r in ws.iter_rows() if any(c.value == "cost [USD]" for c in r))
-    col = next(c.column for c in header if c.value == "discounted cost [USD]")
+    col = next(c.column for c in header if c.value == "expected cost [USD]")
     total = sum(
         c.value
         for (c,) in ws.iter_rows(min_row=header[0].row + 1, min_col=col, max_col=col)

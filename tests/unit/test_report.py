@@ -18,6 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from report_cases import (
     all_tables,
+    check_b_inputs,
+    check_b_result,
+    check_c_inputs,
+    check_c_result,
     hand_inputs,
     hand_result,
     reconcile_inputs,
@@ -26,8 +30,9 @@ from report_cases import (
 from stockpile.data.params import build_params
 from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
 from stockpile.reports import ReportWriteError, build_report, extract, write_report
-from stockpile.reports.excel import MONEY, PERCENT, QUANTITY, wrapped_lines
-from stockpile.result import Diagnosis, IisMember, RowValue, SolveResult
+from stockpile.reports.excel import MONEY, PERCENT, QUANTITY, WHOLE, wrapped_lines
+from stockpile.reports.extract import CVAR_LABEL, EXPECTED_LABEL
+from stockpile.result import Diagnosis, FutureOutcome, IisMember, RowValue, SolveResult
 
 PROVENANCE = {
     "input_file": "plan.xlsx",
@@ -54,11 +59,20 @@ def hand_report(tmp_path: Path, **names: str) -> Path:
     return path
 
 
+def frames_of(inputs, result):
+    return extract(inputs, build_params(inputs), result, PROVENANCE)
+
+
 # ----- content -----------------------------------------------------------------------
 def test_hand_case_purchases_a_60_60_b_0_30():
-    buys = hand_frames()["Purchases"].set_index(["source", "year"])["activity [units]"]
-    assert buys.to_dict() == {("A", 2026): 60, ("A", 2027): 60, ("B", 2026): 0, ("B", 2027): 30}
-    assert math.copysign(1, buys["B", 2026]) == 1  # the solver's -0.0 is shown as 0
+    """Non-zero rows only: B's 0 in 2026 (the solver's -0.0) is not listed."""
+    purchases = hand_frames()["Purchases"]
+    assert set(purchases["future"]) == {"base"}
+    buys = purchases.set_index(["source", "year"])["activity [units]"]
+    assert buys.to_dict() == {("A", 2026): 60, ("A", 2027): 60, ("B", 2027): 30}
+    # no disruption: every plan year weighs 1, the expected cost is the discounted cost
+    assert (purchases["weight [%]"] == 1).all()
+    assert purchases["expected cost [USD]"].tolist() == [600, 600, 360]
 
 
 def test_hand_case_target_dual_in_planner_words():
@@ -84,11 +98,145 @@ def test_summary_parts_add_up_to_the_objective():
         parts["purchase_usd"]
         + parts["transport_usd"]
         + parts["holding_usd"]
+        + parts["investment_usd"]
         - parts["resale_usd"]
         + parts["shortfall_penalty_usd"]
     )
     assert result[OBJECTIVE_LABEL] == 1665 == total
     assert result["Status"].startswith("Optimal")
+    assert EXPECTED_LABEL not in result  # risk_weight 0: the objective is E
+
+
+# ----- MODEL.md hand check B: one disruption -------------------------------------------
+def check_b_frames():
+    return frames_of(check_b_inputs(), check_b_result())
+
+
+def test_check_b_futures_probability_k_and_the_expected_cost():
+    """K[base] 700, K[ban] 600, each with probability 0.5: 0.5 x 700 + 0.5 x 600 = 650."""
+    futures = check_b_frames()["Futures/Futures"].set_index("future")
+    assert futures["probability [%]"].to_dict() == {"base": 0.5, "ban": 0.5}
+    assert futures["cost K [USD]"].to_dict() == {"base": 700, "ban": 600}
+    assert futures["probability x cost [USD]"].sum() == 650
+    assert futures.loc["ban", "start year"] == 2027 and futures.loc["ban", "window"] == "2027"
+    assert futures.loc["ban", "need [t]"] == 100 and futures.loc["ban", "released [t]"] == 100
+    assert futures.loc["ban", "unmet [t]"] == 0
+    assert check_b_frames()["Futures/Unmet need"].empty
+
+
+def test_check_b_coverage_100_t_released_in_2027():
+    coverage = check_b_frames()["Coverage"]
+    assert coverage[["future", "material", "year"]].values.tolist() == [["ban", "X", 2027]]
+    row = coverage.iloc[0]
+    assert (row["need [t]"], row["released [t]"], row["unmet [t]"]) == (100, 100, 0)
+    assert row["covered share [%]"] == 1 and row["probability [%]"] == 0.5
+    releases = check_b_frames()["Releases"]
+    assert releases.values.tolist() == [["ban", "X", "H", 2027, 100.0]]
+
+
+def test_check_b_weights_the_plans_2027_by_half():
+    """Purchase 500 (B's 100 t in 2026, weight 1); holding 150: 100 t held at the end of
+    2026 (weight 1) and of 2027 (weight w(2027) = 1 - 0.5)."""
+    frames = check_b_frames()
+    purchases = frames["Purchases"]
+    assert purchases[["future", "source", "year"]].values.tolist() == [["base", "B", 2026]]
+    assert purchases["expected cost [USD]"].sum() == 500
+    stock = frames["Stock"].set_index(["future", "year"])
+    assert stock["weight [%]"].to_dict() == {("base", 2026): 1.0, ("base", 2027): 0.5}
+    assert stock["expected holding cost [USD]"].sum() == 150
+    assert "ban" not in set(stock.index.get_level_values(0))  # ban's stock is 0 after release
+
+
+def test_check_b_cover_dual_and_its_value_if_the_ban_happens():
+    prices = check_b_frames()["ShadowPrices"].set_index("family")
+    cover = prices.loc["disruption_cover"]
+    assert cover["dual [USD per unit]"] == 6.5
+    assert cover["conditional [USD per unit]"] == 13  # 6.5 / prob 0.5
+    assert cover["index"] == "disruption ban, material X, year 2027"
+    assert cover["meaning"] == (
+        "If ban happens: one more tonne of X need in 2027 costs 13.00 USD (6.50 USD expected)."
+    )
+    plan_row = prices.loc["stock_balance"]
+    assert pd.isna(plan_row["conditional [USD per unit]"])  # a plan row has none
+    assert plan_row["meaning"] == "One free tonne of X arriving at H in 2026 would save 5.00 USD."
+
+
+def test_check_b_stock_chart_draws_down_in_the_ban():
+    chart = check_b_frames()["Charts/Stock X"].set_index("year")
+    assert chart["base [t]"].to_dict() == {2026: 100, 2027: 100}
+    # ban follows the plan to the end of 2026, then releases its 100 t
+    assert chart["ban [t]"].to_dict() == {2026: 100, 2027: 0}
+    spend = check_b_frames()["Charts/Spend vs budget"].set_index("year")
+    # plan: 500 + 100 holding in 2026, 100 holding in 2027; the ban holds nothing in 2027
+    assert spend["base [USD]"].to_dict() == {2026: 600, 2027: 100}
+    assert spend["ban [USD]"].to_dict() == {2026: 600, 2027: 0}
+
+
+def test_no_expandable_source_no_investments_sheet():
+    assert "Investments" not in check_b_frames()
+
+
+def test_check_c_investment_in_the_bans_future():
+    """C's variant: in ban 100 units of A capacity added in 2027 (1 USD each) and 100 t
+    bought from A at 14 USD; weight 0.5: investment 50, purchase 700."""
+    frames = frames_of(check_c_inputs(), check_c_result())
+    invest = frames["Investments"]
+    assert invest[["future", "source", "year", "produces from"]].values.tolist() == [
+        ["ban", "A", 2027, 2027]
+    ]
+    row = invest.iloc[0]
+    assert row["capacity added [units]"] == 100 and row["cost [USD]"] == 100
+    assert row["weight [%]"] == 0.5 and row["expected cost [USD]"] == 50
+    buys = frames["Purchases"]
+    assert buys[["future", "source", "year"]].values.tolist() == [["ban", "A", 2027]]
+    assert buys["expected cost [USD]"].sum() == 700
+    futures = frames["Futures/Futures"].set_index("future")["cost K [USD]"]
+    assert futures.to_dict() == {"base": 0, "ban": 1500}
+
+
+def test_price_multiplier_in_the_window():
+    """A purchase of ban's own in its window costs price_multiplier x the unit cost:
+    10 t from A (14 USD/t) at x1.5 = 210 USD, weighted by 0.5."""
+    inputs = check_b_inputs(
+        disruptions=[
+            {
+                "disruption": "ban",
+                "probability": 0.5,
+                "start_year": 2027,
+                "duration_years": 1,
+                "price_multiplier": 1.5,
+            }
+        ]
+    )
+    result = check_b_result()
+    result.values["BuyF"] = {("ban", "A", 2027): 10.0}
+    buy = frames_of(inputs, result)["Purchases"].set_index("future").loc["ban"]
+    assert buy["unit cost [USD/unit]"] == 21 and buy["cost [USD]"] == 210
+    assert buy["expected cost [USD]"] == 105
+
+
+def test_risk_weight_adds_e_and_the_cvar_and_drops_conditional_values():
+    """MODEL.md's check B with risk_weight 1, cvar_level 0.5: objective 9800/15, both
+    futures cost 1400 - 8 x 93.33; no conditional value under a risk-averse objective."""
+    inputs = check_b_inputs()
+    inputs = inputs.model_copy(
+        update={
+            "settings": inputs.settings.model_copy(update={"risk_weight": 1.0, "cvar_level": 0.5})
+        }
+    )
+    result = check_b_result()
+    k = 9800 / 15
+    result.objective_usd = result.expected_cost_usd = result.cvar_usd = k
+    result.futures = [FutureOutcome("base", 0.5, k), FutureOutcome("ban", 0.5, k)]
+    result.rows["disruption_cover"] = {("ban", "X", 2027): RowValue(100, 100, 100, 98 / 15)}
+    frames = frames_of(inputs, result)
+    summary = frames["Summary/Result"].set_index("item")["value"]
+    assert summary[EXPECTED_LABEL] == k and summary[CVAR_LABEL] == k
+    risk = frames["Futures/Risk"].set_index("item")["value"]
+    assert risk["Risk weight (lambda)"] == 1 and risk["CVaR level (alpha)"] == 0.5
+    prices = frames["ShadowPrices"].set_index("family")
+    assert pd.isna(prices.loc["disruption_cover", "conditional [USD per unit]"])
+    assert "risk-weighted objective" in prices.loc["disruption_cover", "meaning"]
 
 
 def test_binding_lists_limits_not_balances():
@@ -119,8 +267,12 @@ SIGNS = [
     ("sourcing_rule", ("adv50", "Co", 2027), -4.0, "from bloc adversary in 2027"),
     ("sourcing_rule", ("adv50", "Co", 2027), -4.0, "(at most 50%) would save 4.00 USD"),
     ("site_dispersion", ("spread", "Ni", "S1", 2028), -1.0, "sit at S1 in 2028"),
-    ("disruption_cover", ("cn_ban", "Co"), 2.27, "of Co need in disruption cn_ban costs 2.27"),
-    ("coverage_floor", ("cn_ban", "Co"), -0.5, "go unmet would save 0.50 USD"),
+    # a row of cn_ban's future (probability 0.5): its value if cn_ban happens, then E's
+    ("disruption_cover", ("cn_ban", "Co", 2028), 2.27, "If cn_ban happens: one more tonne"),
+    ("disruption_cover", ("cn_ban", "Co", 2028), 2.27, "costs 4.54 USD (discounted; 2.27 USD"),
+    ("coverage_floor", ("cn_ban", "Co", 2029), -0.5, "go unmet would save 1.00 USD"),
+    # the stress test late_surge weighs nothing: the change of the objective only
+    ("coverage_floor", ("late_surge", "Co", 2029), -0.5, "Co need in 2029 go unmet would save"),
     ("output_split", ("nod", "Co", 2027), 19.5, "Losing one tonne of the Co output of nod"),
     ("output_split", ("nod", "Co", 2027), 19.5, "would cost 19.50 USD"),
     ("stock_balance", ("Ni", "S1", 2028), -9.0, "arriving at S1 in 2028 would save 9.00 USD"),
@@ -154,7 +306,12 @@ def test_every_family_has_a_sentence_with_the_sign_of_its_docstring(family, inde
     assert len(prices) == 1
     sentence = prices.iloc[0]["meaning"]
     assert words in sentence
-    assert sentence.endswith("USD (discounted).")  # the instance discounts at 5 %
+    assert "USD (discounted" in sentence  # the instance discounts at 5 %
+    conditional = prices.iloc[0]["conditional [USD per unit]"]
+    if index[0] == "cn_ban":
+        assert conditional == pytest.approx(dual / 0.5)
+    else:
+        assert pd.isna(conditional)
 
 
 def test_resale_above_cost_is_flagged():
@@ -215,8 +372,9 @@ def test_a_report_without_a_plan_still_has_every_sheet(tmp_path, status):
     path = tmp_path / "r.xlsx"
     build_report(inputs, build_params(inputs), result, path, PROVENANCE)
     wb = load_workbook(path)
-    for sheet in ("Summary", "Charts", "Purchases", "Deliveries", "Stock", "Coverage"):
+    for sheet in ("Summary", "Charts", "Futures", "Coverage", "Purchases", "Deliveries"):
         assert sheet in wb.sheetnames
+    assert "Stock" in wb.sheetnames and "Releases" in wb.sheetnames
     assert "ShadowPrices" in wb.sheetnames and "Binding" in wb.sheetnames
     assert table_frame(wb, "T_Purchases").iloc[0, 0].startswith("No plan")
 
@@ -225,9 +383,19 @@ def test_a_report_without_a_plan_still_has_every_sheet(tmp_path, status):
 def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_path):
     path = hand_report(tmp_path)
     wb = load_workbook(path)
-    required = ["Summary", "Charts", "Purchases", "Deliveries", "Stock", "Coverage"]
-    required += ["ShadowPrices", "Binding"]
-    assert [s for s in wb.sheetnames if s in required] == required
+    assert wb.sheetnames == [
+        "Summary",
+        "Charts",
+        "Futures",
+        "Coverage",
+        "Purchases",
+        "Deliveries",
+        "Stock",
+        "Releases",
+        "Resale",
+        "ShadowPrices",
+        "Binding",
+    ]
     tables = all_tables(wb)
     assert set(tables.values()) == set(wb.sheetnames)  # every sheet has a table
     assert len({n.lower() for n in tables}) == len(tables)
@@ -263,14 +431,38 @@ def test_charts_are_native_excel_charts(tmp_path):
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = "".join(z.read(n).decode() for n in charts)
-    # cost parts, deliveries and spend by source type, one stock-vs-target per material
-    assert len(charts) == 4
+    # cost parts, cost of each future, spend vs budget, purchases and deliveries by
+    # source type, one stock-vs-target per material
+    assert len(charts) == 6
 
     def count(element: str) -> int:  # with or without a namespace prefix
         return len(re.findall(rf"<(?:\w+:)?{element}>", xml))
 
-    assert count("lineChart") == 1 and count("barChart") == 3
+    assert count("lineChart") == 2 and count("barChart") == 4
     assert "Charts!" in xml or "'Charts'!" in xml  # live references to the data below
+
+
+def test_futures_sheet_and_a_long_note_wrapped_over_its_table(tmp_path):
+    path = tmp_path / "b.xlsx"
+    inputs = check_b_inputs()
+    build_report(inputs, build_params(inputs), check_b_result(), path, PROVENANCE)
+    wb = load_workbook(path)
+    futures = table_frame(wb, "T_Futures_Futures").set_index("future")
+    assert futures["cost K [USD]"].to_dict() == {"base": 700, "ban": 600}
+    ws = wb["Futures"]
+    header = int(ws.tables["T_Futures_Futures"].ref.split(":")[0][1:])
+    col = {c.value: c.column for c in ws[header]}
+    assert ws.cell(header + 2, col["start year"]).number_format == WHOLE
+    assert ws.cell(header + 2, col["cost K [USD]"]).number_format == MONEY
+    # the note above the table is merged over the table's columns and wraps in them
+    ws = wb["Purchases"]
+    ref = ws.tables["T_Purchases"].ref
+    first, last = ref.split(":")
+    note_row = int(first[1:]) - 1
+    merged = [str(r) for r in ws.merged_cells.ranges]
+    assert f"A{note_row}:{re.sub(r'[0-9]', '', last)}{note_row}" in merged
+    assert ws.cell(note_row, 1).alignment.wrap_text
+    assert ws.row_dimensions[note_row].height > 15
 
 
 def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):

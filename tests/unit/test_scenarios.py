@@ -539,6 +539,32 @@ def test_runner_reports_failures_and_infeasible_and_finishes_the_rest() -> None:
     assert out[0].final_stock_t() == {"X": pytest.approx(150.0)}
 
 
+def test_summarize_sums_unmet_need_over_futures_and_window_years() -> None:
+    """MODEL.md check B with a coverage floor of 0.5 and a penalty of 3 USD/t: leaving a
+    tonne of the ban's 100 t need unmet costs 0.5 x 3 = 1.5 < 6.5 (stockpiling it), so
+    50 t stay unmet (the floor). Expected cost: B's 50 t in 2026 (250), held at the end
+    of 2026 (50) and, weighing 0.5, of 2027 (25), penalty 0.5 x 3 x 50 (75): 400."""
+    from report_cases import check_b_inputs
+
+    floor = [
+        {
+            "material": "X",
+            "shortfall_penalty_usd_per_t": 3.0,
+            "min_coverage": 0.5,
+            "volume_m3_per_t": 0.0,
+        }
+    ]
+    (out,) = run_scenarios([("floor", check_b_inputs(materials=floor))], workers=1)
+    assert out.status == "optimal"
+    assert out.unmet_t == {"X": pytest.approx(50.0)}
+    assert out.expected_cost_usd == pytest.approx(400.0, rel=1e-9)
+    assert out.objective_usd == pytest.approx(400.0, rel=1e-9)
+    assert out.parts["shortfall_penalty_usd"] == pytest.approx(75.0, rel=1e-9)
+    # the plan's stock: 50 t at the end of 2026 and 2027 (releases are the ban's)
+    assert out.stock_t == {("X", 2026): pytest.approx(50.0), ("X", 2027): pytest.approx(50.0)}
+    assert out.to_json()["expected_cost_usd"] == pytest.approx(400.0, rel=1e-9)
+
+
 # --- CLI ----------------------------------------------------------------------------------
 
 
@@ -633,6 +659,11 @@ def test_cli_compare_writes_base_and_every_scenario(hand_book: Path, tmp_path: P
     assert list(header) == ["kpi", "unit", "base", "cheap_b", "too_much", "more_money", "no_a"]
     status = next(r for r in rows if r and r[0] == "status")
     assert list(status[2:]) == ["optimal", "optimal", "infeasible", "optimal", "optimal"]
+    kpi = {r[0]: r[2:] for r in rows if r and r[0]}
+    # no disruption: the expected cost is the objective, and nothing is invested
+    assert kpi["expected cost"][0] == pytest.approx(1665.0, rel=1e-9)
+    assert kpi["expected cost"][2] is None  # too_much: no plan
+    assert kpi["investment"][0] == 0
     no_plan = [r for r in rows if r and r[0] == "too_much"]
     assert no_plan and no_plan[0][1] == "infeasible" and "stock_target" in no_plan[0][3]
     assert len(wb["Charts"]._charts) >= 5

@@ -14,6 +14,9 @@ from collections import defaultdict
 from stockpile.data.params import Params
 from stockpile.result import SolveResult
 
+#: How many disruption/material pairs the digest names by their conditional cover price.
+DEAREST = 5
+
 
 def _sig(x: float, digits: int = 3) -> str:
     """3 significant figures with thousands separators: 95,000; 15,400; 0.0185."""
@@ -32,20 +35,14 @@ def _usd(x: float) -> str:
 
 
 def digest_markdown(params: Params, result: SolveResult) -> str:
-    """What the plan buys, from where, what the seabed source adds, and what security
-    costs at the margin (shadow prices)."""
+    """What the plan costs over its futures, what it buys and from where, what the
+    seabed source adds, and what security costs at the margin (shadow prices)."""
     p = params
     if not result.has_plan:
         return f"The run ended with status `{result.status}`: {result.message}\n"
     first, last = p.YEARS[0], p.YEARS[-1]
-    parts = result.parts
-    lines = [
-        f"Status `{result.status}`. The plan costs **{_usd(result.objective_usd or 0.0)}** "
-        f"over {first}-{last}, discounted to {first}: purchases {_usd(parts['purchase_usd'])}, "
-        f"transport {_usd(parts['transport_usd'])}, holding {_usd(parts['holding_usd'])}, "
-        f"minus resale income {_usd(parts['resale_usd'])}, plus an expected shortfall "
-        f"penalty of {_usd(parts['shortfall_penalty_usd'])}.",
-        "",
+    lines = [*_cost_lines(p, result), ""]
+    lines += [
         f"| material | delivered {first}-{last} (t) | sources carrying it (share of deliveries) |",
         "|---|---:|---|",
     ]
@@ -98,43 +95,127 @@ def digest_markdown(params: Params, result: SolveResult) -> str:
     lines += ["", "**The price of security** (shadow prices, discounted USD):", ""]
     targets = result.rows.get("stock_target", {})
     best: dict[str, tuple[float, int]] = {}
-    for (m, t), row in targets.items():
+    for key, row in targets.items():
+        if len(key) != 2:
+            continue  # a disruption's future: its targets hold again after recovery
+        m, t = key
         if row.dual is not None and row.dual > 1e-6 and row.dual > best.get(m, (0.0, 0))[0]:
             best[m] = (row.dual, t)
     if best:
         lines.append(
-            "- The dearest tonne of stock target per material: "
+            "- The dearest tonne of the plan's stock target per material: "
             + "; ".join(
                 f"{m} {_sig(d)} USD/t ({t})"
                 for m, (d, t) in sorted(best.items(), key=lambda kv: -kv[1][0])
             )
             + "."
         )
-    budget = {
-        t: row.dual
-        for (t,), row in result.rows.get("budget", {}).items()
-        if row.dual is not None and row.dual < -1e-9
-    }
+    budget: dict[int, float] = {}
+    future_budget: dict[str, list[int]] = defaultdict(list)
+    for key, row in result.rows.get("budget", {}).items():
+        if row.dual is None or row.dual >= -1e-9:
+            continue
+        if len(key) == 1:
+            budget[key[0]] = row.dual
+        else:
+            future_budget[key[0]].append(key[1])
     if budget:
         lines.append(
-            "- The budget binds in "
+            "- The budget binds in the plan in "
             + ", ".join(f"{t} ({-d:.3f} USD saved per extra USD)" for t, d in budget.items())
             + "."
         )
-    covers = [
-        (row.dual, d, m)
-        for (d, m), row in result.rows.get("disruption_cover", {}).items()
-        if row.dual is not None and row.dual > 1e-6
-    ]
-    if covers:
+    if future_budget:
         lines.append(
-            "- Disruptions that cost extra stock: "
+            "- It binds in a disruption's future too: "
+            + "; ".join(f"{d} {_years(ts)}" for d, ts in future_budget.items())
+            + "."
+        )
+    # per disruption and material, the dearest year of need if the disruption happens
+    dearest: dict[tuple[str, str], tuple[float, int]] = {}
+    for (d, m, t), row in result.rows.get("disruption_cover", {}).items():
+        prob = p.probability[d]
+        if row.dual is None or row.dual <= 1e-6 or prob <= 0 or p.risk_weight > 0:
+            continue
+        value = row.dual / prob
+        if value > dearest.get((d, m), (0.0, 0))[0]:
+            dearest[d, m] = (value, t)
+    if dearest:
+        lines.append(
+            "- What one more tonne of need would cost if the disruption happens (the "
+            f"{min(len(dearest), DEAREST)} dearest, each in its dearest year): "
             + "; ".join(
-                f"{d} / {m} {_sig(y)} USD per t of need" for y, d, m in sorted(covers, reverse=True)
+                f"{d} / {m} {_sig(y)} USD/t ({t})"
+                for (d, m), (y, t) in sorted(dearest.items(), key=lambda kv: -kv[1][0])[:DEAREST]
             )
             + "."
         )
     return "\n".join(lines) + "\n"
+
+
+def _cost_lines(p: Params, result: SolveResult) -> list[str]:
+    """The expected cost and its parts, then the futures: the costliest, and every
+    future and material with unmet need."""
+    first, last = p.YEARS[0], p.YEARS[-1]
+    parts = result.parts
+    expected = result.expected_cost_usd
+    if expected is None:
+        expected = result.objective_usd or 0.0
+    text = (
+        f"Status `{result.status}`. The plan's expected cost is **{_usd(expected)}** over "
+        f"{first}-{last}, discounted to {first}: purchases {_usd(parts['purchase_usd'])}, "
+        f"transport {_usd(parts['transport_usd'])}, holding {_usd(parts['holding_usd'])}, "
+        f"capacity investment {_usd(parts['investment_usd'])}, minus resale income "
+        f"{_usd(parts['resale_usd'])}, plus an expected shortfall penalty of "
+        f"{_usd(parts['shortfall_penalty_usd'])}."
+    )
+    if result.cvar_usd is not None:
+        text += (
+            f" With risk weight {p.risk_weight:g} the objective is "
+            f"{_usd(result.objective_usd or 0.0)}; the CVaR term (the expected cost of the "
+            f"worst {1 - p.cvar_level:.0%} of futures) is {_usd(result.cvar_usd)}."
+        )
+    lines = [text]
+    disruptions = [f for f in result.futures if f.future != "base"]
+    if not disruptions:
+        return lines
+    base = next((f for f in result.futures if f.future == "base"), None)
+    worst = max(result.futures, key=lambda f: f.cost_usd)
+    futures = (
+        f"It is weighed over {len(result.futures)} futures: "
+        + (
+            f"no disruption (probability {base.probability:.0%}, cost {_usd(base.cost_usd)})"
+            if base
+            else ""
+        )
+        + "".join(
+            f", {f.future} ({f.probability:.0%} from {p.start_year[f.future]})" for f in disruptions
+        )
+        + f". The costliest future is {worst.future}: {_usd(worst.cost_usd)}"
+        + (" if it happens." if worst.future in p.start_year else ".")
+    )
+    unmet = [
+        f"{f.future}: {_sig(t)} t of {m} from {f.first_unmet_year[m]}"
+        for f in result.futures
+        for m, t in f.unmet_t.items()
+    ]
+    futures += (
+        " Need left unmet: " + "; ".join(unmet) + "."
+        if unmet
+        else " Every future's need is met in full."
+    )
+    return [*lines, "", futures]
+
+
+def _years(years: list[int]) -> str:
+    """2029, 2030, 2031, 2034 -> '2029-2031, 2034'."""
+    runs: list[list[int]] = []
+    for t in sorted(years):
+        if runs and t == runs[-1][-1] + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _activity_unit(p: Params, s: str) -> str:

@@ -63,6 +63,8 @@ LINE_PT = 15.0  # height of one line of 11 pt text [pt]
 TITLE = {"bold": True, "font_size": 12}
 HEADING = {"bold": True, "font_size": 14}
 NOTE = {"italic": True, "font_color": "#595959"}
+#: a note merged over its table's columns, wrapping within them
+WRAP_NOTE = {**NOTE, "text_wrap": True, "valign": "top"}
 TEXT_HEADER = {"bold": True, "align": "left", "indent": 1, "text_wrap": True, "valign": "top"}
 NUMBER_HEADER = {"bold": True, "align": "right", "text_wrap": True, "valign": "top"}
 #: text in data rows: indented, so it never runs into a right-aligned number beside it
@@ -75,7 +77,14 @@ PALETTE = ("#1F4E79", "#C55A11", "#548235", "#C00000", "#7030A0", "#2E75B6", "#B
 PALETTE += ("#7F7F7F",)
 
 _UNIT = re.compile(r"\[([^\]]+)\]\s*$")
-_WHOLE_COLUMNS = {"year", "member", "input row"}
+_WHOLE_COLUMNS = {
+    "year",
+    "member",
+    "input row",
+    "start year",
+    "first unmet year",
+    "produces from",
+}
 #: characters XML 1.0 cannot hold (what openpyxl refuses too)
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
@@ -263,6 +272,8 @@ class _SheetLayout:
         self.widths: dict[int, float] = {}
         #: cells that wrap: (row, col, text, bold), to size their rows at the end
         self.wrapping: list[tuple[int, int, str, bool]] = []
+        #: notes merged over their table's columns: (row, last column, text)
+        self.notes: list[tuple[int, int, str]] = []
 
     def _fit(self, col: int, need: float) -> None:
         self.widths[col] = max(self.widths.get(col, 0), min(need, MAX_WIDTH))
@@ -277,11 +288,11 @@ class _SheetLayout:
         row = top
         put(ws, row, 0, attrs.get("title") or key.split("/")[-1], style(TITLE))
         row += 1
+        columns = [str(c) for c in df.columns]
         if attrs.get("note"):
-            put(ws, row, 0, attrs["note"], style(NOTE))
+            self._note(row, len(columns) - 1, str(attrs["note"]))
             row += 1
         header = row
-        columns = [str(c) for c in df.columns]
         free_text = set(attrs.get("free_text", ()))
         units = df["unit"].tolist() if "unit" in columns else None
         numeric_columns: list[bool] = []
@@ -388,6 +399,16 @@ class _SheetLayout:
                 self._fit(j, len(_shown(extreme.item(), fmt)) + 2)
         return found and not text
 
+    def _note(self, row: int, last_col: int, text: str) -> None:
+        """A note above a table: merged over the table's columns and wrapped in them, so
+        a long note neither widens the printed page nor hides behind the next cell."""
+        if last_col < 1:
+            put(self.ws, row, 0, text, self.styles(NOTE))
+            return
+        self.ws.merge_range(row, 0, row, last_col, "", self.styles(WRAP_NOTE))
+        put(self.ws, row, 0, text, self.styles(WRAP_NOTE))
+        self.notes.append((row, last_col, text))
+
     def _table_name(self, key: str) -> str:
         # "T_" keeps a name from ever looking like a cell reference (e.g. "AB12")
         base = "T_" + re.sub(r"\W+", "_", key, flags=re.ASCII).strip("_")
@@ -412,6 +433,9 @@ class _SheetLayout:
             # a width unit is one digit: bold text about that, body text ~15 % narrower
             n = wrapped_lines(text, width if bold else (width - 1) * 1.15)
             lines[row] = max(lines.get(row, 1), n)
+        for row, last_col, text in self.notes:
+            width = sum(fixed_width or self.widths.get(c, 8.43) for c in range(last_col + 1))
+            lines[row] = max(lines.get(row, 1), wrapped_lines(text, (width - 1) * 1.1))
         for row, n in lines.items():
             if n > 1:
                 self.ws.set_row(row, LINE_PT * n + 2)
@@ -471,6 +495,7 @@ def _write_workbook(frames: Mapping[str, pd.DataFrame], filename: str) -> None:
 _SHEET_HEADINGS = {
     "Summary": "Stockpile plan: summary",
     "Infeasibility": "Infeasibility: why no plan exists",
+    "Futures": "Futures: the plan and each disruption",
     "Charts": "Charts",
 }
 
@@ -485,7 +510,9 @@ def _charts_sheet(
     ``type`` (line, stacked or bar), ``title``, ``y_title``, ``x_title`` and
     ``columns`` (the series; the block's first column gives the categories), and for
     a line chart ``markers`` (series drawn as markers only, e.g. a target) and
-    ``colours: "distinct"`` (each line its own colour, the first one thicker).
+    ``colours: "distinct"`` (each line its own colour, the first one thicker) or
+    ``colours: "futures"`` (the same, the lines after the first dashed: a future that
+    follows the plan for a while shows both colours there).
     """
     ws = layout.ws
     heading = "Charts (their data is below them; they follow it when it changes)"
@@ -545,7 +572,9 @@ def _chart(
     small = {"size": 8}
     rotate = {"rotation": -45} if kind != "bar" and len(df) > 8 else {}
     # a bar chart's value axis is its x axis in XlsxWriter's terms
-    value_axis = {"name": y_title, "num_format": fmt, "num_font": small}
+    value_axis: dict[str, Any] = {"name": y_title, "num_format": fmt, "num_font": small}
+    if kind == "bar" and all((df[c].dropna() >= 0).all() for c in spec["columns"]):
+        value_axis["min"] = 0  # bars from zero (LibreOffice would start at the smallest)
     category_axis: dict[str, Any] = {"num_font": {**small, **rotate}}
     if spec.get("x_title"):
         category_axis["name"] = spec["x_title"]
@@ -559,7 +588,10 @@ def _chart(
         chart.set_y_axis(value_axis)
         chart.set_legend({"position": "bottom"})
     markers = set(spec.get("markers", ()))
-    distinct = spec.get("colours") == "distinct"
+    futures = spec.get("colours") == "futures"
+    distinct = futures or spec.get("colours") == "distinct"
+    # a target stays red among single-colour lines, black among coloured ones
+    marker_colour = "#000000" if distinct else "#C00000"
     for i, name in enumerate(spec["columns"]):
         col = columns.index(name)
         series: dict[str, Any] = {
@@ -574,14 +606,15 @@ def _chart(
                 series["marker"] = {
                     "type": "diamond",
                     "size": 8,
-                    "fill": {"color": "#C00000"},
-                    "border": {"color": "#C00000"},
+                    "fill": {"color": marker_colour},
+                    "border": {"color": marker_colour},
                 }
             elif distinct:
+                dashed = i >= len(PALETTE) or (futures and i > 0)
                 series["line"] = {
                     "color": PALETTE[i % len(PALETTE)],
                     "width": 2.25 if i == 0 else 1.5,
-                    **({"dash_type": "dash"} if i >= len(PALETTE) else {}),
+                    **({"dash_type": "dash"} if dashed else {}),
                 }
             else:
                 series["line"] = {"color": "#1F4E79", "width": 2.25}

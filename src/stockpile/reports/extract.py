@@ -1,4 +1,4 @@
-"""The report's content as tidy tables: plan, costs, coverage, duals, diagnosis.
+"""The report's content as tidy tables: plan, futures, costs, coverage, duals, diagnosis.
 
 Pure Python and pandas: no Pyomo, no openpyxl. ``extract`` reads the typed
 ``SolveResult`` and the derived ``Params`` (capacity, escalated cost, discount factors,
@@ -14,9 +14,18 @@ above the table), ``empty`` (what to show when the frame has no rows) and
 ``free_text`` (columns of long text that may run on into the empty cells to their
 right instead of widening the column).
 
-Money columns named "discounted" are discounted to start_year exactly as the
-objective is, so their sums reconcile with ``result.parts``; the other money columns
-are in the money of their year (escalated, undiscounted), as budgets are.
+Futures (MODEL.md version 2): the plan is the future ``base``; each disruption d is a
+future with its own decisions from start_d on. The sheets of decisions (Purchases,
+Investments, Deliveries, Stock, Resale) list the plan's rows and each future's own rows,
+with a ``future`` column, non-zero rows only.
+
+Money: a plain money column is in the money of its year (escalated, undiscounted), as
+budgets are; "discounted" is discounted to start_year; "weight" is the probability the
+decision is taken (w(t) = params.plan_weight(t) for the plan's year t, prob[d] for
+future d's own decisions) and "expected" = weight x discounted, exactly as the
+objective counts it, so each expected column sums to its part of ``result.parts``.
+Summed along one future's path (the plan's rows before start_d, then d's own), the
+discounted columns add up to that future's cost K[f].
 """
 
 from __future__ import annotations
@@ -33,6 +42,9 @@ from stockpile.data.params import Params
 from stockpile.data.schema import BLOCS, SOURCE_TYPES
 from stockpile.diagnose import explain_member
 from stockpile.model.families import BY_NAME, FAMILIES
+from stockpile.model.family import PLAN as BASE
+from stockpile.model.family import fmt
+from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
 from stockpile.result import STATUS_WORDS, SolveResult
 
@@ -42,6 +54,16 @@ DUAL_ZERO = 1e-7
 BINDING_REL = 1e-6
 #: Plan values below this (t, units) are treated as nothing delivered / resold.
 TINY = 1e-9
+#: Summary rows of a risk-averse objective (risk_weight > 0).
+EXPECTED_LABEL = "Expected cost E (discounted)"
+CVAR_LABEL = "CVaR term: expected cost of the worst futures (discounted)"
+#: How the money columns of a future's sheet are weighted (their notes say it).
+WEIGHTS = (
+    "Discounted to the start year. Weight: the probability that the decision is taken, "
+    "for the plan (base) the probability that no disruption has started by its year, for "
+    "a disruption's future its probability. Expected = weight x discounted: the column "
+    "sums to its part of the expected cost E."
+)
 
 _PROVENANCE_LABELS = {
     "input_file": "Input file",
@@ -72,11 +94,15 @@ def extract(
         frames["Infeasibility/Diagnosis"] = x.diagnosis_block()
         frames["Infeasibility/Members"] = x.diagnosis_members()
     frames.update(x.chart_data())
+    frames.update(x.futures())
+    frames["Coverage"] = x.coverage
     frames["Purchases"] = x.purchases
+    if x.investments is not None:
+        frames["Investments"] = x.investments
     frames["Deliveries"] = x.deliveries
     frames["Stock"] = x.stock
+    frames["Releases"] = x.releases
     frames["Resale"] = x.resale
-    frames["Coverage"] = x.coverage
     frames["ShadowPrices"] = x.shadow_prices()
     frames["Binding"] = x.binding()
     return frames
@@ -121,6 +147,11 @@ def _years_text(years: Iterable[int]) -> str:
     return ", ".join(out)
 
 
+def _quantity(x: float) -> str:
+    """Tonnes for a sentence: 120 / 0.5 / 12,300."""
+    return fmt(round(x, 1) if abs(x) >= 1 else x)
+
+
 def index_text(family: str, index: tuple[Any, ...]) -> str:
     """A constraint index in words: 'material Dy_oxide, year 2030'."""
     fam = BY_NAME.get(family)
@@ -136,9 +167,14 @@ class _Extractor:
         self.values = result.values if self.plan else {}
         rate = inputs.settings.discount_rate
         self.money_note = " USD (discounted)" if rate else " USD"
+        #: every future's name, the plan first, with the year its own decisions start
+        self.starts: dict[str, int | None] = {BASE: None}
+        self.starts.update((d, params.start_year[d]) for d in params.DISRUPTIONS)
         self.purchases = self._purchases()
+        self.investments = self._investments()
         self.deliveries = self._deliveries()
         self.stock = self._stock()
+        self.releases = self._releases()
         self.resale = self._resale()
         self.coverage = self._coverage()
 
@@ -146,34 +182,69 @@ class _Extractor:
         # "+ 0.0" turns a solver's -0.0 into 0.0
         return self.values.get(var, {}).get(key, 0.0) + 0.0
 
-    # ----- plan sheets ----------------------------------------------------
+    def _weight(self, future: str, t: int) -> float:
+        """The probability weight of a future's own decision in year t in E: w(t) for
+        the plan's, prob[d] for future d's."""
+        return self.p.plan_weight(t) if future == BASE else self.p.probability[future]
+
+    def _decisions(self, var: str) -> Iterable[tuple[str, tuple[Any, ...], float]]:
+        """(future, index without d, value) of the plan's ``var`` and of every future's
+        own copy of it, leaving out values that are (all but) zero."""
+        for key, v in self.values.get(var, {}).items():
+            if abs(v) > TINY:
+                yield BASE, key, v + 0.0
+        for key, v in self.values.get(FUTURE_COPY[var], {}).items():
+            if abs(v) > TINY:
+                yield key[0], key[1:], v + 0.0
+
+    def _money(self, future: str, t: int, amount: float) -> dict[str, float]:
+        """An amount in the money of year t, discounted, its weight, and weighted."""
+        discounted = self.p.delta[t] * amount
+        weight = self._weight(future, t)
+        return {"discounted": discounted + 0.0, "weight": weight, "expected": weight * discounted}
+
+    def _no_plan(self, empty: str) -> str:
+        return empty if self.plan else "No plan: nothing to show."
+
+    # ----- plan and future sheets -----------------------------------------------
+    def _capacity(self, future: str, s: str, t: int, buy: float) -> float:
+        """The capacity of s in year t along the future's path, added capacity and the
+        disruption's availability included: what the solved source_capacity row allows."""
+        key = (s, t) if future == BASE else (future, s, t)
+        row = self.r.rows.get("source_capacity", {}).get(key)
+        if row is None:
+            return self.p.capacity_units[s, t]
+        return buy + row.slack()
+
     def _purchases(self) -> pd.DataFrame:
         p = self.p
         rows = []
-        if self.plan:
-            for s in p.SOURCES:
-                for t in p.YEARS:
-                    buy = self._val("Buy", (s, t))
-                    cap = p.capacity_units[s, t]
-                    cost = p.cost_usd_per_unit[s, t]
-                    rows.append(
-                        {
-                            "source": s,
-                            "type": p.source_type[s],
-                            "country": p.source_country[s],
-                            "activity unit": p.activity_unit[s],
-                            "year": t,
-                            "activity [units]": buy,
-                            "capacity [units]": cap,
-                            "capacity used [%]": buy / cap if cap > 0 else None,
-                            "unit cost [USD/unit]": cost,
-                            "cost [USD]": cost * buy,
-                            "discounted cost [USD]": p.delta[t] * cost * buy,
-                        }
-                    )
+        for f, (s, t), buy in self._decisions("Buy"):
+            cap = self._capacity(f, s, t, buy)
+            unit_cost = p.price_factor(None if f == BASE else f, t) * p.cost_usd_per_unit[s, t]
+            money = self._money(f, t, unit_cost * buy)
+            rows.append(
+                {
+                    "future": f,
+                    "source": s,
+                    "type": p.source_type[s],
+                    "country": p.source_country[s],
+                    "activity unit": p.activity_unit[s],
+                    "year": t,
+                    "activity [units]": buy,
+                    "capacity [units]": cap,
+                    "capacity used [%]": buy / cap if cap > TINY else None,
+                    "unit cost [USD/unit]": unit_cost,
+                    "cost [USD]": unit_cost * buy,
+                    "discounted cost [USD]": money["discounted"],
+                    "weight [%]": money["weight"],
+                    "expected cost [USD]": money["expected"],
+                }
+            )
         return _frame(
             rows,
             [
+                "future",
                 "source",
                 "type",
                 "country",
@@ -185,35 +256,90 @@ class _Extractor:
                 "unit cost [USD/unit]",
                 "cost [USD]",
                 "discounted cost [USD]",
+                "weight [%]",
+                "expected cost [USD]",
             ],
-            title="Purchases by source and year",
-            note="Unit cost escalated to the year; cost in the money of its year; "
-            f"discounted cost discounted to {p.t0} (sums to the purchase part).",
-            empty="No plan: nothing to show.",
+            title="Purchases by future, source and year",
+            note=f"Future base is the plan; a disruption's future lists its own decisions "
+            "from its start year on. Unit cost escalated to the year (times the price "
+            f"multiplier in a disruption's window); cost in the money of its year. {WEIGHTS}",
+            empty=self._no_plan("Nothing is bought in any future."),
         )
 
-    def _deliveries(self) -> pd.DataFrame:
+    def _investments(self) -> pd.DataFrame | None:
+        """Capacity added per source and year, in the plan and per future (None when no
+        source is expandable)."""
         p = self.p
+        if not p.expandable:
+            return None
         rows = []
-        for (s, m, l, t), ship in self.values.get("Ship", {}).items():
-            if abs(ship) <= TINY:
-                continue
-            route = p.route_usd_per_t[s, l]
+        for f, (s, t), added in self._decisions("Expand"):
+            unit_cost = p.expansion_cost_usd_per_unit[s]
+            money = self._money(f, t, unit_cost * added)
             rows.append(
                 {
+                    "future": f,
                     "source": s,
                     "type": p.source_type[s],
-                    "material": m,
-                    "site": l,
+                    "activity unit": p.activity_unit[s],
                     "year": t,
-                    "delivered [t]": ship + 0.0,
-                    "transport cost [USD]": route * ship,
-                    "discounted transport cost [USD]": p.delta[t] * route * ship,
+                    "capacity added [units]": added,
+                    "produces from": max(t + p.expansion_lead_years[s], p.source_first_year[s]),
+                    "most that may be added [units]": p.max_expansion_units[s],
+                    "unit cost [USD/unit]": unit_cost,
+                    "cost [USD]": unit_cost * added,
+                    "discounted cost [USD]": money["discounted"],
+                    "weight [%]": money["weight"],
+                    "expected cost [USD]": money["expected"],
                 }
             )
         return _frame(
             rows,
             [
+                "future",
+                "source",
+                "type",
+                "activity unit",
+                "year",
+                "capacity added [units]",
+                "produces from",
+                "most that may be added [units]",
+                "unit cost [USD/unit]",
+                "cost [USD]",
+                "discounted cost [USD]",
+                "weight [%]",
+                "expected cost [USD]",
+            ],
+            title="Capacity investment: yearly capacity added, by future, source and year",
+            note=f"Decided and paid once in its year; produces from the year shown on. {WEIGHTS}",
+            empty=self._no_plan("No capacity is added in any future."),
+        )
+
+    def _deliveries(self) -> pd.DataFrame:
+        p = self.p
+        rows = []
+        for f, (s, m, l, t), ship in self._decisions("Ship"):
+            route = p.route_usd_per_t[s, l]
+            money = self._money(f, t, route * ship)
+            rows.append(
+                {
+                    "future": f,
+                    "source": s,
+                    "type": p.source_type[s],
+                    "material": m,
+                    "site": l,
+                    "year": t,
+                    "delivered [t]": ship,
+                    "transport cost [USD]": route * ship,
+                    "discounted transport cost [USD]": money["discounted"],
+                    "weight [%]": money["weight"],
+                    "expected transport cost [USD]": money["expected"],
+                }
+            )
+        return _frame(
+            rows,
+            [
+                "future",
                 "source",
                 "type",
                 "material",
@@ -222,32 +348,39 @@ class _Extractor:
                 "delivered [t]",
                 "transport cost [USD]",
                 "discounted transport cost [USD]",
+                "weight [%]",
+                "expected transport cost [USD]",
             ],
             title="Deliveries into storage",
-            note="Only deliveries above zero are listed. Transport cost in the money of "
-            f"its year and discounted to {p.t0}.",
-            empty="No deliveries in this plan." if self.plan else "No plan: nothing to show.",
+            note="Only deliveries above zero are listed. Transport cost in the money of its "
+            f"year. {WEIGHTS}",
+            empty=self._no_plan("No deliveries in any future."),
         )
 
     def _stock(self) -> pd.DataFrame:
         p = self.p
         rows = []
-        for (m, l, t), stock in self.values.get("Stock", {}).items():
+        for f, (m, l, t), stock in self._decisions("Stock"):
             hold = p.holding_usd_per_t_yr[l]
+            money = self._money(f, t, hold * stock)
             rows.append(
                 {
+                    "future": f,
                     "material": m,
                     "site": l,
                     "year": t,
-                    "stock [t]": stock + 0.0,
+                    "stock [t]": stock,
                     "volume [m3]": p.volume_m3_per_t[m] * stock + 0.0,
                     "holding cost [USD]": hold * stock + 0.0,
-                    "discounted holding cost [USD]": p.delta[t] * hold * stock + 0.0,
+                    "discounted holding cost [USD]": money["discounted"],
+                    "weight [%]": money["weight"],
+                    "expected holding cost [USD]": money["expected"],
                 }
             )
         return _frame(
             rows,
             [
+                "future",
                 "material",
                 "site",
                 "year",
@@ -255,34 +388,55 @@ class _Extractor:
                 "volume [m3]",
                 "holding cost [USD]",
                 "discounted holding cost [USD]",
+                "weight [%]",
+                "expected holding cost [USD]",
             ],
             title="Stock at the end of each year",
-            note="Holding is paid on every year-end stock; cost in the money of its year "
-            f"and discounted to {p.t0}.",
-            empty="No plan: nothing to show.",
+            note="Rows with stock only. A disruption's future starts from the plan's stock "
+            "at the end of the year before (less any share lost at a site it hits). Holding "
+            f"is paid on every year-end stock, in the money of its year. {WEIGHTS}",
+            empty=self._no_plan("No stock in any future."),
+        )
+
+    def _releases(self) -> pd.DataFrame:
+        rows = [
+            {"future": d, "material": m, "site": l, "year": t, "released [t]": v + 0.0}
+            for (d, m, l, t), v in self.values.get("Release", {}).items()
+            if abs(v) > TINY
+        ]
+        return _frame(
+            rows,
+            ["future", "material", "site", "year", "released [t]"],
+            title="Stock released to cover a disruption's need",
+            note="Per disruption's future, material, site and window year. Coverage shows "
+            "the need each release covers.",
+            empty=self._no_plan("No stock is released in any future."),
         )
 
     def _resale(self) -> pd.DataFrame:
         p = self.p
         rows = []
-        for (s, m, t), surplus in self.values.get("Surplus", {}).items():
-            if abs(surplus) <= TINY:
-                continue
+        for f, (s, m, t), surplus in self._decisions("Surplus"):
             price = p.resale_usd_per_t[m]
+            money = self._money(f, t, price * surplus)
             rows.append(
                 {
+                    "future": f,
                     "source": s,
                     "material": m,
                     "year": t,
-                    "resold [t]": surplus + 0.0,
+                    "resold [t]": surplus,
                     "resale price [USD/t]": price,
                     "income [USD]": price * surplus,
-                    "discounted income [USD]": p.delta[t] * price * surplus,
+                    "discounted income [USD]": money["discounted"],
+                    "weight [%]": money["weight"],
+                    "expected income [USD]": money["expected"],
                 }
             )
         return _frame(
             rows,
             [
+                "future",
                 "source",
                 "material",
                 "year",
@@ -290,70 +444,163 @@ class _Extractor:
                 "resale price [USD/t]",
                 "income [USD]",
                 "discounted income [USD]",
+                "weight [%]",
+                "expected income [USD]",
             ],
             title="Co-product output resold (not stockpiled)",
-            note=f"Discounted income sums to the resale part (discounted to {p.t0}).",
-            empty="Nothing resold in this plan." if self.plan else "No plan: nothing to show.",
+            note=f"Income in the money of its year. {WEIGHTS}",
+            empty=self._no_plan("Nothing is resold in any future."),
         )
 
     def _coverage(self) -> pd.DataFrame:
-        """MODEL.md family 9, split so stock + supply + unmet = need."""
+        """MODEL.md families 9 and 10: released + unmet = need, per window year."""
         p = self.p
+        released: dict[tuple[str, str, int], float] = defaultdict(float)
+        for (d, m, _l, t), v in self.values.get("Release", {}).items():
+            released[d, m, t] += v
         rows = []
         if self.plan:
-            for (d, m), need in p.need_t.items():
-                start = p.start_year[d]
-                sites, stock = p.surviving_stock(d, m)
-                stock += sum(a * self._val("Stock", (m, l, start - 1)) for l, a in sites)
-                supply = sum(
-                    tonnes * self._val("Buy", (s, tau))
-                    for s, tonnes in p.surviving_supply(d, m)
-                    for tau in p.window[d]
-                )
-                by_stock = min(need, max(0.0, stock))
-                by_supply = min(need - by_stock, max(0.0, supply))
-                unmet = need - by_stock - by_supply
-                penalty = p.probability[d] * p.delta[start] * p.penalty_usd_per_t[m] * unmet
+            for (d, m, t), need in p.need_t.items():
+                unmet = self._val("Unmet", (d, m, t))
+                penalty = p.delta[t] * p.penalty_usd_per_t[m] * unmet + 0.0
                 rows.append(
                     {
-                        "disruption": d,
+                        "future": d,
                         "material": m,
-                        "years": _years_text(p.window[d]),
+                        "year": t,
                         "probability [%]": p.probability[d],
                         "need [t]": need,
-                        "surviving stock [t]": stock,
-                        "surviving supply [t]": supply,
-                        "covered by stock [t]": by_stock,
-                        "covered by surviving supply [t]": by_supply,
-                        "unmet [t]": unmet + 0.0,
-                        "coverage [%]": (by_stock + by_supply) / need,
+                        "released [t]": released[d, m, t] + 0.0,
+                        "unmet [t]": unmet,
+                        "covered share [%]": released[d, m, t] / need,
                         "minimum coverage [%]": p.min_coverage[m],
-                        "penalty [USD]": penalty + 0.0,
+                        "penalty if it happens [USD]": penalty,
+                        "expected penalty [USD]": p.probability[d] * penalty,
                     }
                 )
         return _frame(
             rows,
             [
-                "disruption",
+                "future",
                 "material",
-                "years",
+                "year",
                 "probability [%]",
                 "need [t]",
-                "surviving stock [t]",
-                "surviving supply [t]",
-                "covered by stock [t]",
-                "covered by surviving supply [t]",
+                "released [t]",
                 "unmet [t]",
-                "coverage [%]",
+                "covered share [%]",
                 "minimum coverage [%]",
-                "penalty [USD]",
+                "penalty if it happens [USD]",
+                "expected penalty [USD]",
             ],
-            title="Disruption stress tests",
-            note="need = covered by stock + covered by surviving supply + unmet. Penalty = "
-            f"probability x penalty/t x unmet, discounted from the start year to {p.t0}.",
-            empty="No disruption has a need (no Demand or no disruption)."
-            if self.plan
-            else "No plan: nothing to show.",
+            title="Disruption need: released from stock and unmet, per window year",
+            note="need = released + unmet. Penalty if it happens = penalty/t x unmet, "
+            f"discounted from its year to {p.t0}; the expected penalty weighs it by the "
+            "disruption's probability and sums to the shortfall penalty part.",
+            empty=self._no_plan("No disruption has a need (no Demand or no disruption)."),
+        )
+
+    # ----- Futures ----------------------------------------------------------
+    def futures(self) -> dict[str, pd.DataFrame]:
+        """Per future: probability, K[f], releases, unmet need; the risk term."""
+        p, r = self.p, self.r
+        released: dict[str, float] = defaultdict(float)
+        need: dict[tuple[str, str], float] = defaultdict(float)
+        for (d, _m, _l, _t), v in self.values.get("Release", {}).items():
+            released[d] += v
+        for (d, m, _t), v in p.need_t.items():
+            need[d, m] += v
+        outcomes = {f.future: f for f in r.futures} if self.plan else {}
+        rows, unmet_rows = [], []
+        for f, start in self.starts.items():
+            out = outcomes.get(f)
+            unmet = out.unmet_t if out else {}
+            first = out.first_unmet_year if out else {}
+            rows.append(
+                {
+                    "future": f,
+                    "probability [%]": p.base_probability if f == BASE else p.probability[f],
+                    "start year": start,
+                    "window": "" if start is None else _years_text(p.window[f]),
+                    "cost K [USD]": out.cost_usd if out else None,
+                    "probability x cost [USD]": out.probability * out.cost_usd if out else None,
+                    "need [t]": sum(v for (d, _m), v in need.items() if d == f),
+                    "released [t]": released[f] + 0.0 if out else None,
+                    "unmet [t]": sum(unmet.values()) if out else None,
+                    "first unmet year": min(first.values(), default=None),
+                    "unmet need": "; ".join(
+                        f"{m} {_quantity(v)} t from {first[m]}" for m, v in unmet.items()
+                    ),
+                }
+            )
+            unmet_rows.extend(
+                {
+                    "future": f,
+                    "material": m,
+                    "need [t]": need[f, m],
+                    "unmet [t]": v,
+                    "unmet share [%]": v / need[f, m] if need[f, m] > 0 else None,
+                    "first unmet year": first[m],
+                }
+                for m, v in unmet.items()
+            )
+        frames = {
+            "Futures/Futures": _frame(
+                rows,
+                [
+                    "future",
+                    "probability [%]",
+                    "start year",
+                    "window",
+                    "cost K [USD]",
+                    "probability x cost [USD]",
+                    "need [t]",
+                    "released [t]",
+                    "unmet [t]",
+                    "first unmet year",
+                    "unmet need",
+                ],
+                title="The plan (base: no disruption) and each disruption's future",
+                note="K = the discounted cost of the whole future: the plan's decisions "
+                "before the disruption starts, then the future's own (shortfall penalties "
+                "included). Probability x cost sums to the expected cost E. Need, released "
+                "and unmet: totals over the window.",
+                free_text=("unmet need",),
+            ),
+            "Futures/Unmet need": _frame(
+                unmet_rows,
+                [
+                    "future",
+                    "material",
+                    "need [t]",
+                    "unmet [t]",
+                    "unmet share [%]",
+                    "first unmet year",
+                ],
+                title="Unmet need by future and material",
+                note="Totals over the window; the Coverage sheet has each year.",
+                empty=self._no_plan("Every future's need is met in full."),
+            ),
+        }
+        if p.risk_weight > 0 and self.plan:
+            frames["Futures/Risk"] = self.risk_block()
+        return frames
+
+    def risk_block(self) -> pd.DataFrame:
+        p, r = self.p, self.r
+        rows = [
+            {"item": "Risk weight (lambda)", "value": p.risk_weight, "unit": ""},
+            {"item": "CVaR level (alpha)", "value": p.cvar_level, "unit": ""},
+            {"item": EXPECTED_LABEL, "value": r.expected_cost_usd, "unit": "USD"},
+            {"item": CVAR_LABEL, "value": r.cvar_usd, "unit": "USD"},
+            {"item": OBJECTIVE_LABEL, "value": r.objective_usd, "unit": "USD"},
+        ]
+        return _frame(
+            rows,
+            ["item", "value", "unit"],
+            title="Risk: the conditional value at risk (CVaR)",
+            note=f"CVaR = the expected cost of the worst {1 - p.cvar_level:.0%} of futures "
+            "(by probability). Objective = (1 - lambda) x E + lambda x CVaR.",
         )
 
     # ----- Summary ---------------------------------------------------------
@@ -370,6 +617,11 @@ class _Extractor:
                 {"item": part.label, "value": r.parts.get(part.json_key, 0.0), "unit": part.unit}
                 for part in PARTS
             )
+            if self.p.risk_weight > 0:
+                rows += [
+                    {"item": EXPECTED_LABEL, "value": r.expected_cost_usd, "unit": "USD"},
+                    {"item": CVAR_LABEL, "value": r.cvar_usd, "unit": "USD"},
+                ]
         if r.diagnosis is not None:
             rows.append({"item": "Why no plan", "value": r.diagnosis.suggestion, "unit": ""})
         rows += [
@@ -385,9 +637,19 @@ class _Extractor:
             ["item", "value", "unit"],
             free_text=("value",),
             title="Result",
-            note="Objective = purchases + transport + holding - resale income "
-            "+ expected shortfall penalty.",
+            note=self._objective_note(),
         )
+
+    def _objective_note(self) -> str:
+        terms = " ".join(
+            f"{'-' if part.sign < 0 else '+'} {part.label.split(' (')[0].lower()}" for part in PARTS
+        ).removeprefix("+ ")
+        if self.p.risk_weight > 0:
+            return (
+                f"E = {terms}, each the expected discounted value over the futures. "
+                "Objective = (1 - lambda) x E + lambda x the CVaR term (the Futures sheet)."
+            )
+        return f"Objective = E = {terms}, each the expected discounted value over the futures."
 
     def _delivered(self) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
         """Tonnes delivered per material, and per (material, bloc or source type)."""
@@ -409,8 +671,14 @@ class _Extractor:
             if t == last:
                 final[m] += stock
         by_material = self.coverage.groupby("material")
-        worst = by_material["coverage [%]"].min().to_dict()
-        unmet = by_material["unmet [t]"].sum().to_dict()
+        worst = by_material["covered share [%]"].min().to_dict()
+        unmet = (
+            self.coverage.groupby(["material", "future"])["unmet [t]"]
+            .sum()
+            .groupby("material")
+            .max()
+            .to_dict()
+        )
         rows = []
         if self.plan:
             for m in p.MATERIALS:
@@ -422,8 +690,8 @@ class _Extractor:
                         f"target {last} [t]": target,
                         "final stock vs target [%]": final[m] / target if target else None,
                         "delivered over horizon [t]": total[m] + 0.0,
-                        "worst disruption coverage [%]": worst.get(m),
-                        "total unmet need [t]": unmet.get(m),
+                        "worst covered share [%]": worst.get(m),
+                        "unmet in the worst future [t]": unmet.get(m),
                     }
                 )
         return _frame(
@@ -434,12 +702,14 @@ class _Extractor:
                 f"target {last} [t]",
                 "final stock vs target [%]",
                 "delivered over horizon [t]",
-                "worst disruption coverage [%]",
-                "total unmet need [t]",
+                "worst covered share [%]",
+                "unmet in the worst future [t]",
             ],
             title="Materials",
-            note="Final stock is the total over sites at the end of the last year. Coverage "
-            "and unmet need: see the Coverage sheet (blank: no disruption need).",
+            note="The plan's final stock: the total over sites at the end of the last year. "
+            "Covered share: the lowest of any disruption's window year; unmet: the total of "
+            "the future that leaves most unmet (see Futures and Coverage; blank: no "
+            "disruption need).",
             empty="No plan: nothing to show.",
         )
 
@@ -464,7 +734,7 @@ class _Extractor:
             rows,
             ["material", *(f"{g} [%]" for g in groups)],
             title=title,
-            note="Share of the tonnes of each material delivered over the whole horizon.",
+            note="Share of the tonnes of each material the plan delivers over the horizon.",
             empty="No plan: nothing to show.",
         )
 
@@ -583,9 +853,35 @@ class _Extractor:
         )
 
     # ----- duals ---------------------------------------------------------------
-    def sentence(self, family: str, index: tuple[Any, ...], dual: float) -> str:
-        """What a dual means, in planner words, signed as the family's docstring says."""
-        return BY_NAME[family].sentence(self.p, index, dual, _amount(dual) + self.money_note)
+    def sentence(
+        self, family: str, index: tuple[Any, ...], dual: float, conditional: float | None = None
+    ) -> str:
+        """What a dual means, in planner words, signed as the family's docstring says.
+
+        A row of a disruption's future says "If d happens: ..."; with its conditional
+        value (dual / prob[d]) the sentence gives that amount, the expected one after it;
+        without it (probability 0, or a risk-averse objective) the amount is the change
+        of the objective, and a risk-averse objective says so."""
+        fam = BY_NAME[family]
+        if conditional is not None:
+            how = "discounted; " if self.money_note != " USD" else ""
+            money = f"{_amount(conditional)} USD ({how}{_amount(dual)} USD expected)"
+            return fam.sentence(self.p, index, conditional, money)
+        money = _amount(dual) + self.money_note
+        if self.p.risk_weight > 0 and fam.split(index)[0] != BASE:
+            money += " of the risk-weighted objective"
+        return fam.sentence(self.p, index, dual, money)
+
+    def conditional(self, family: str, index: tuple[Any, ...], dual: float) -> float | None:
+        """dual / prob[d] for a row of disruption d's future with prob[d] > 0 when the
+        objective is the expected cost (risk_weight 0): what the row costs if d happens.
+        None otherwise (the plan's rows, probability 0, or a risk-averse objective)."""
+        fam = BY_NAME[family]
+        future, _ = fam.split(index)
+        if future == BASE or fam.keyed_by_future or self.p.risk_weight > 0:
+            return None
+        prob = self.p.probability[future]
+        return dual / prob if prob > 0 else None
 
     def shadow_prices(self) -> pd.DataFrame:
         rows = []
@@ -598,25 +894,36 @@ class _Extractor:
                     continue
                 if abs(row.dual) < DUAL_ZERO:
                     continue
+                cond = self.conditional(family, index, row.dual)
                 rows.append(
                     {
                         "family": family,
                         "index": index_text(family, index),
                         "dual [USD per unit]": row.dual + 0.0,
+                        "conditional [USD per unit]": None if cond is None else cond + 0.0,
                         "unit": f"USD/{fam.unit_of(self.p, index)}",
-                        "meaning": self.sentence(family, index, row.dual),
+                        "meaning": self.sentence(family, index, row.dual, cond),
                     }
                 )
         note = (
             "Every constraint with a nonzero dual; rows whose dual is zero (|dual| < "
-            f"{DUAL_ZERO:g}) are omitted. Dual = change of the total discounted cost per "
-            "unit more of the limit."
+            f"{DUAL_ZERO:g}) are omitted. Dual = change of the objective (expected "
+            "discounted cost) per unit more of the limit. Conditional = dual / the "
+            "disruption's probability: the change if that disruption happens (rows of a "
+            "disruption's future with a probability above 0, when risk_weight is 0)."
         )
         if missing:
             note += f" {missing} row(s) have no dual from the solver and are omitted."
         return _frame(
             rows,
-            ["family", "index", "dual [USD per unit]", "unit", "meaning"],
+            [
+                "family",
+                "index",
+                "dual [USD per unit]",
+                "conditional [USD per unit]",
+                "unit",
+                "meaning",
+            ],
             title="Shadow prices (duals) in planner words",
             note=note,
             empty="No constraint has a nonzero dual."
@@ -672,8 +979,32 @@ class _Extractor:
         )
 
     # ----- charts ------------------------------------------------------------
+    def along_paths(self, frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+        """``column`` of a future's sheet summed by year (and ``by``) along every
+        future's path: the plan's rows before the future starts, its own from then on.
+        Columns: one per future; index: year (or (by, year))."""
+        keys = [by, "year"] if by else ["year"]
+        sums = (
+            frame.groupby(["future", *keys])[column].sum() if len(frame) else pd.Series(dtype=float)
+        )
+        out = {}
+        for f, start in self.starts.items():
+            series = {}
+            for t in self.p.YEARS:
+                own = BASE if start is None or t < start else f
+                if by:
+                    for g in self._groups(frame, by):
+                        series[g, t] = float(sums.get((own, g, t), 0.0))
+                else:
+                    series[t] = float(sums.get((own, t), 0.0))
+            out[f] = series
+        return pd.DataFrame(out)
+
+    @staticmethod
+    def _groups(frame: pd.DataFrame, by: str) -> list[Any]:
+        return list(dict.fromkeys(frame[by])) if len(frame) else []
+
     def chart_data(self) -> dict[str, pd.DataFrame]:
-        p = self.p
         if not self.plan:
             note = _frame(
                 [{"item": "Charts", "value": "No plan: nothing to chart."}],
@@ -681,89 +1012,180 @@ class _Extractor:
                 title="Charts",
             )
             return {"Charts/None": note}
-        stock: dict[tuple[str, int], float] = defaultdict(float)
-        for (m, _l, t), v in self.values.get("Stock", {}).items():
-            stock[m, t] += v
-        rows = []
-        for t in p.YEARS:
-            row: dict[str, Any] = {"year": t}
-            for m in p.MATERIALS:
-                row[f"{m} stock [t]"] = stock[m, t] + 0.0
-                row[f"{m} target [t]"] = p.target_t.get((m, t))
-            rows.append(row)
-        cols = ["year"] + [f"{m} {k} [t]" for m in p.MATERIALS for k in ("stock", "target")]
-        stock_frame = _frame(
-            rows, cols, title="Stock vs target by material (total over sites, end of year)"
-        )
-        stock_frame.attrs["charts"] = [
-            {
-                "type": "line",
-                "title": f"{m}: stock vs target",
-                "y_title": "t",
-                "x_title": "end of year",
-                "columns": [f"{m} stock [t]", f"{m} target [t]"],
-                "markers": [f"{m} target [t]"],
-            }
-            for m in p.MATERIALS
-        ]
+        frames = {
+            "Charts/Cost parts": self._cost_chart(),
+            "Charts/Futures": self._futures_chart(),
+            "Charts/Spend vs budget": self._spend_chart(),
+        }
+        frames.update(self._by_type_charts())
+        frames.update(self._stock_charts())
+        return frames
 
-        types = _present(SOURCE_TYPES, p.source_type.values())
-        tonnes: dict[tuple[int, str], float] = defaultdict(float)
-        for (s, _m, _l, t), ship in self.values.get("Ship", {}).items():
-            tonnes[t, p.source_type[s]] += ship
-        spend: dict[tuple[int, str], float] = defaultdict(float)
-        for (s, t), buy in self.values.get("Buy", {}).items():
-            spend[t, p.source_type[s]] += p.cost_usd_per_unit[s, t] * buy
-        by_type = {}
-        for label, unit, amounts in (("Deliveries", "t", tonnes), ("Purchase spend", "USD", spend)):
-            cols = [f"{ty} [{unit}]" for ty in types]
-            frame = _frame(
-                [
-                    {
-                        "year": t,
-                        **{c: amounts[t, ty] + 0.0 for c, ty in zip(cols, types, strict=True)},
-                    }
-                    for t in p.YEARS
-                ],
-                ["year", *cols],
-                title=f"{label} by source type [{unit}]"
-                + (" (money of each year)" if unit == "USD" else " (all materials)"),
-            )
-            frame.attrs["charts"] = [
-                {
-                    "type": "stacked",
-                    "title": f"{label} by source type",
-                    "y_title": unit,
-                    "x_title": "year",
-                    "columns": cols,
-                }
-            ]
-            by_type[label] = frame
-
+    def _cost_chart(self) -> pd.DataFrame:
         parts = self.r.parts
         cost = _frame(
             [
                 {"part": part.label, "discounted [USD]": part.sign * parts.get(part.json_key, 0.0)}
                 for part in PARTS
             ]
-            + [{"part": "Objective", "discounted [USD]": self.r.objective_usd}],
+            + [{"part": "Expected cost E", "discounted [USD]": self.r.expected_cost_usd}],
             ["part", "discounted [USD]"],
-            title="Cost parts (discounted; resale income negative)",
+            title="Parts of the expected cost (discounted; resale income negative)",
         )
         cost.attrs["charts"] = [
             {
                 "type": "bar",
-                "title": "Cost parts (discounted)",
+                "title": "Parts of the expected cost (discounted)",
                 "y_title": "USD",
                 "columns": ["discounted [USD]"],
             }
         ]
-        return {
-            "Charts/Cost parts": cost,
-            "Charts/Deliveries by source type": by_type["Deliveries"],
-            "Charts/Purchases by source type": by_type["Purchase spend"],
-            "Charts/Stock vs target": stock_frame,
-        }
+        return cost
+
+    def _futures_chart(self) -> pd.DataFrame:
+        frame = _frame(
+            [
+                {
+                    "future": f.future,
+                    "probability [%]": f.probability,
+                    "cost K [USD]": f.cost_usd,
+                }
+                for f in self.r.futures
+            ],
+            ["future", "probability [%]", "cost K [USD]"],
+            title="Cost of each whole future K (discounted)",
+        )
+        frame.attrs["charts"] = [
+            {
+                "type": "bar",
+                "title": "Cost of each future K (discounted)",
+                "y_title": "USD",
+                "columns": ["cost K [USD]"],
+            }
+        ]
+        return frame
+
+    def _spend_chart(self) -> pd.DataFrame:
+        """Spend per year as the budget counts it (purchases, transport, holding and
+        investment in the money of the year; resale not deducted), along each future."""
+        p = self.p
+        spend = sum(
+            self.along_paths(frame, column)
+            for frame, column in (
+                (self.purchases, "cost [USD]"),
+                (self.deliveries, "transport cost [USD]"),
+                (self.stock, "holding cost [USD]"),
+                (self.investments, "cost [USD]"),
+            )
+            if frame is not None
+        )
+        cols = [f"{f} [USD]" for f in self.starts]
+        rows = [
+            {
+                "year": t,
+                **{f"{f} [USD]": spend.at[t, f] + 0.0 for f in self.starts},
+                "budget [USD]": p.budget_usd.get(t),
+            }
+            for t in p.YEARS
+        ]
+        frame = _frame(
+            rows,
+            ["year", *cols, "budget [USD]"],
+            title="Spend per year against the budget (money of each year), along each future",
+        )
+        budget = ["budget [USD]"] if p.budget_usd else []
+        frame.attrs["charts"] = [
+            {
+                "type": "line",
+                "title": "Spend vs budget, each future" if budget else "Spend, each future",
+                "y_title": "USD",
+                "x_title": "year",
+                "columns": [*cols, *budget],
+                "markers": budget,
+                "colours": "futures",
+            }
+        ]
+        return frame
+
+    def _by_type_charts(self) -> dict[str, pd.DataFrame]:
+        """The plan's deliveries and purchase spend by source type per year."""
+        p = self.p
+        types = _present(SOURCE_TYPES, p.source_type.values())
+        plan_ship = self.deliveries[self.deliveries["future"] == BASE]
+        plan_buy = self.purchases[self.purchases["future"] == BASE]
+        tonnes = plan_ship.groupby(["year", "type"])["delivered [t]"].sum()
+        spend = plan_buy.groupby(["year", "type"])["cost [USD]"].sum()
+        out = {}
+        for label, unit, amounts in (("Purchase spend", "USD", spend), ("Deliveries", "t", tonnes)):
+            cols = [f"{ty} [{unit}]" for ty in types]
+            frame = _frame(
+                [
+                    {
+                        "year": t,
+                        **{
+                            c: float(amounts.get((t, ty), 0.0))
+                            for c, ty in zip(cols, types, strict=True)
+                        },
+                    }
+                    for t in p.YEARS
+                ],
+                ["year", *cols],
+                title=f"The plan's {label.lower()} by source type [{unit}]"
+                + (" (money of each year)" if unit == "USD" else " (all materials)"),
+            )
+            frame.attrs["charts"] = [
+                {
+                    "type": "stacked",
+                    "title": f"{label} by source type (the plan)",
+                    "y_title": unit,
+                    "x_title": "year",
+                    "columns": cols,
+                }
+            ]
+            key = "Purchases" if label == "Purchase spend" else label
+            out[f"Charts/{key} by source type"] = frame
+        return out
+
+    def _stock_charts(self) -> dict[str, pd.DataFrame]:
+        """Per material: the plan's stock against its target, and each future's stock
+        (the plan's before the disruption starts, its own after: the drawdown)."""
+        p = self.p
+        stock = self.along_paths(self.stock, "stock [t]", by="material")
+        cols = [f"{f} [t]" for f in self.starts]
+        out = {}
+        for m in p.MATERIALS:
+            rows = [
+                {
+                    "year": t,
+                    **{
+                        f"{f} [t]": float(stock[f].get((m, t), 0.0)) if len(stock) else 0.0
+                        for f in self.starts
+                    },
+                    "target [t]": p.target_t.get((m, t)),
+                }
+                for t in p.YEARS
+            ]
+            frame = _frame(
+                rows,
+                ["year", *cols, "target [t]"],
+                title=f"{m}: total stock at the end of each year, along each future [t]",
+            )
+            target = ["target [t]"] if any((m, t) in p.target_t for t in p.YEARS) else []
+            frame.attrs["charts"] = [
+                {
+                    "type": "line",
+                    "title": f"{m}: stock"
+                    + (" vs target" if target else "")
+                    + ", and each future's drawdown",
+                    "y_title": "t",
+                    "x_title": "end of year",
+                    "columns": [*cols, *target],
+                    "markers": target,
+                    "colours": "futures",
+                }
+            ]
+            out[f"Charts/Stock {m}"] = frame
+        return out
 
 
 def _drop_name(text: str) -> str:

@@ -1,7 +1,8 @@
 """The comparison workbook: the base and every scenario side by side.
 
-Sheets: Comparison (KPIs side by side: status, objective and its parts, unmet need,
-final stock per material, deliveries share by bloc and source type; the run facts;
+Sheets: Comparison (KPIs side by side: status, objective, expected cost and its parts,
+unmet need over the futures, the plan's final stock per material, deliveries share by
+bloc and source type; the run facts;
 why a scenario has no plan), Charts (native Excel charts over their data), Deltas
 (each scenario minus the base, absolute and relative), Stock (total stock per material
 and year), Sourcing (tonnes delivered per material by source type and bloc) and
@@ -59,8 +60,10 @@ def comparison_frames(
     frames["Comparison/KPIs"] = _frame(
         kpis,
         "Key figures side by side",
-        "Objective and parts are discounted USD; shares are of all tonnes delivered into "
-        "storage over the horizon. A scenario without a plan shows its status and blanks.",
+        "Objective, expected cost and its parts are discounted USD (expected over the "
+        "futures); unmet need is summed over every disruption's future and window year; "
+        "stock and shares are the plan's (of all tonnes it delivers into storage over the "
+        "horizon). A scenario without a plan shows its status and blanks.",
     )
     frames["Comparison/No plan"] = _frame(
         pd.DataFrame(
@@ -167,6 +170,7 @@ def _kpis(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
     add("status", "", [o.status for o in outcomes])
     add("objective", "USD", [o.objective_usd if o.has_plan else None for o in outcomes])
+    add("expected cost", "USD", [_plan(o, o.expected_cost_usd) for o in outcomes])
     for part in PARTS:
         add(
             part.word,

@@ -8,8 +8,9 @@ always finish.
 
 What travels between processes is plain data: the inputs as dicts (``to_plain``; the
 record classes of ``Inputs`` are made at run time and do not pickle) and the result as
-an ``Outcome`` (a small summary of the solve: status, objective and parts, stock per
-material and year, deliveries per material and source, unmet need, diagnosis).
+an ``Outcome`` (a small summary of the solve: status, objective, expected cost and its
+parts, the plan's stock per material and year and deliveries per material and source,
+unmet need over the futures, diagnosis).
 """
 
 from __future__ import annotations
@@ -47,14 +48,17 @@ class Outcome:
     status: str
     message: str = ""
     objective_usd: float | None = None
+    #: E, the expected discounted cost (the objective unless risk_weight > 0)
+    expected_cost_usd: float | None = None
+    #: the parts of E (expected, discounted), keyed by objective.PART_KEYS
     parts: dict[str, float] = field(default_factory=dict)
-    #: (material, year) -> total stock at the end of the year [t]
+    #: (material, year) -> the plan's total stock at the end of the year [t]
     stock_t: dict[tuple[str, int], float] = field(default_factory=dict)
-    #: (material, source) -> tonnes delivered into storage over the horizon
+    #: (material, source) -> tonnes the plan delivers into storage over the horizon
     deliveries_t: dict[tuple[str, str], float] = field(default_factory=dict)
     #: source -> (source type, country, bloc)
     sources: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    #: material -> unmet disruption need, summed over disruptions [t]
+    #: material -> unmet need, summed over the disruptions' futures and window years [t]
     unmet_t: dict[str, float] = field(default_factory=dict)
     materials: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
@@ -82,6 +86,7 @@ class Outcome:
             "status": self.status,
             "message": self.message,
             "objective_usd": self.objective_usd,
+            "expected_cost_usd": self.expected_cost_usd,
             "parts": dict(self.parts) if self.parts else None,
             "final_stock_t": self.final_stock_t() if self.has_plan else None,
             "diagnosis": self.diagnosis or None,
@@ -166,6 +171,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         result.status,
         message=result.message,
         objective_usd=result.objective_usd,
+        expected_cost_usd=result.expected_cost_usd,
         parts=dict(result.parts),
         materials=tuple(params.MATERIALS),
         years=tuple(params.YEARS),
@@ -186,7 +192,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
             out.stock_t[m, t] = out.stock_t.get((m, t), 0.0) + v
         for (s, m, _l, _t), v in result.values.get("Ship", {}).items():
             out.deliveries_t[m, s] = out.deliveries_t.get((m, s), 0.0) + v
-        for (_d, m), v in result.values.get("Unmet", {}).items():
+        for (_d, m, _t), v in result.values.get("Unmet", {}).items():
             out.unmet_t[m] = out.unmet_t.get(m, 0.0) + v
     if result.diagnosis is not None:
         named, _linking = named_limits(result.diagnosis)
