@@ -47,7 +47,7 @@ PART_KEYS = tuple(p.json_key for p in PARTS)
 #: JSON key -> report label.
 PART_LABELS = {p.json_key: p.label for p in PARTS}
 #: The objective's row label in the report.
-OBJECTIVE_LABEL = "Objective: expected discounted cost"
+OBJECTIVE_LABEL = "Objective: expected discounted cost (risk-weighted when risk_weight > 0)"
 
 
 def expected_cost(parts: Mapping[str, float]) -> float:
