@@ -1032,15 +1032,7 @@ class _Extractor:
             ["part", "discounted [USD]"],
             title="Parts of the expected cost (discounted; resale income negative)",
         )
-        cost.attrs["charts"] = [
-            {
-                "type": "bar",
-                "title": "Parts of the expected cost (discounted)",
-                "y_title": "USD",
-                "columns": ["discounted [USD]"],
-            }
-        ]
-        return cost
+        return _bar_chart(cost, "Parts of the expected cost (discounted)", "discounted [USD]")
 
     def _futures_chart(self) -> pd.DataFrame:
         frame = _frame(
@@ -1055,15 +1047,7 @@ class _Extractor:
             ["future", "probability [%]", "cost K [USD]"],
             title="Cost of each whole future K (discounted)",
         )
-        frame.attrs["charts"] = [
-            {
-                "type": "bar",
-                "title": "Cost of each future K (discounted)",
-                "y_title": "USD",
-                "columns": ["cost K [USD]"],
-            }
-        ]
-        return frame
+        return _bar_chart(frame, "Cost of each future K (discounted)", "cost K [USD]")
 
     def _spend_chart(self) -> pd.DataFrame:
         """Spend per year as the budget counts it (purchases, transport, holding and
@@ -1186,6 +1170,12 @@ class _Extractor:
             ]
             out[f"Charts/Stock {m}"] = frame
         return out
+
+
+def _bar_chart(frame: pd.DataFrame, title: str, column: str) -> pd.DataFrame:
+    """``frame`` with a bar chart of one money column [USD] attached."""
+    frame.attrs["charts"] = [{"type": "bar", "title": title, "y_title": "USD", "columns": [column]}]
+    return frame
 
 
 def _drop_name(text: str) -> str:
