@@ -83,6 +83,44 @@ class Diagnosis:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Relaxation:
+    """One workbook limit the closest plan had to move (the requirements could not all
+    be met). ``limit`` is the value the model used (after any scenario override),
+    ``moved_to`` the value that makes the closest plan feasible; ``amount`` is
+    ``moved_to - limit`` in ``unit`` (negative: lowered, e.g. a stock target missed).
+    ``text`` says it in planner words ("Cu stock target 2032 (Targets row 7) missed by
+    1,200 t")."""
+
+    family: str  # stock_target, budget, coverage_floor, site_capacity, source_capacity, ...
+    index: tuple[Any, ...]  # the limit's own index: (m, t), (t,), (m,), (l,), (s, t), ...
+    sheet: str
+    row: int | None  # Excel row of the limit in the input workbook (None: a default)
+    column: str
+    limit: float
+    moved_to: float
+    unit: str
+    text: str
+
+    @property
+    def amount(self) -> float:
+        return self.moved_to - self.limit
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "index": list(self.index),
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "limit": self.limit,
+            "moved_to": self.moved_to,
+            "amount": self.amount,
+            "unit": self.unit,
+            "text": self.text,
+        }
+
+
 #: Unmet need below this [t] counts as none (solver round-off).
 UNMET_TINY = 1e-6
 
@@ -126,6 +164,9 @@ class SolveResult:
     #: family -> index tuple -> RowValue (every constraint of the model)
     rows: dict[str, dict[tuple[Any, ...], RowValue]] = field(default_factory=dict)
     diagnosis: Diagnosis | None = None
+    #: when infeasible: the limits the closest plan moved; ``values``/``rows``/parts
+    #: then describe that closest plan (it does not meet the requirements)
+    relaxations: list[Relaxation] = field(default_factory=list)
     #: seconds per phase: build, handover, solve (HiGHS's own), extract
     timings: dict[str, float] = field(default_factory=dict)
     solver: dict[str, Any] = field(default_factory=dict)  # name, version, options
@@ -135,6 +176,17 @@ class SolveResult:
     @property
     def has_plan(self) -> bool:
         return self.status in PLAN_STATUSES
+
+    @property
+    def closest(self) -> bool:
+        """Infeasible, but with the closest plan (the requirements moved by
+        ``relaxations``) in ``values``, ``rows``, ``parts`` and ``futures``."""
+        return self.status == "infeasible" and bool(self.relaxations) and bool(self.values)
+
+    @property
+    def shows_plan(self) -> bool:
+        """A plan to report: the optimal or time-limited plan, or the closest plan."""
+        return self.has_plan or self.closest
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``stockpile solve --json`` (public keys)."""
@@ -148,4 +200,6 @@ class SolveResult:
         }
         if self.cvar_usd is not None:
             out["cvar_usd"] = self.cvar_usd
+        if self.relaxations:
+            out["relaxations"] = [r.to_json() for r in self.relaxations]
         return out
