@@ -140,8 +140,9 @@ def result_json(outcome: Any) -> dict[str, Any]:
     """The JSON object of ``stockpile solve --json`` for a ``pipeline.Run``."""
     result = outcome.result
     payload = result.to_json()
-    payload["report"] = str(outcome.report_path) if outcome.report_path else None
-    payload["input"] = outcome.provenance.get("input_file")
+    payload["report"] = _full(outcome.report_path)
+    payload["input"] = _full(outcome.input_path)
+    payload["input_name"] = outcome.provenance.get("input_file")
     payload["input_sha256"] = outcome.provenance.get("input_sha256")
     payload["timings_s"] = {k: round(v, 4) for k, v in result.timings.items()}
     payload["counts"] = result.counts
@@ -164,12 +165,18 @@ def result_json(outcome: Any) -> dict[str, Any]:
     return payload
 
 
+def _full(path: Path | None) -> str | None:
+    """A path as the JSON shows it: absolute, so a script can open it from anywhere."""
+    return str(Path(path).resolve()) if path is not None else None
+
+
 def compare_json(outcome: Any) -> dict[str, Any]:
     """The JSON object of ``stockpile compare --json`` for a ``commands.Comparison``."""
     base = outcome.outcomes[0]
     return {
-        "output": str(outcome.path),
-        "input": outcome.provenance.get("input_file"),
+        "output": _full(outcome.path),
+        "input": _full(outcome.input_path),
+        "input_name": outcome.provenance.get("input_file"),
         "input_sha256": outcome.provenance.get("input_sha256"),
         "base": base.to_json(),
         "scenarios": [

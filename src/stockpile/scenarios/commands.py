@@ -113,6 +113,7 @@ class Comparison:
     warnings: list[Problem]
     provenance: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    input_path: Path | None = None  # the base workbook (the bundled one when none was given)
 
 
 def prepare(
@@ -172,4 +173,6 @@ def compare(
         **run_facts(options.highs_options()),
     }
     write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance)
-    return Comparison(outcomes, scenarios, warnings, provenance, output)
+    return Comparison(
+        outcomes, scenarios, warnings, provenance, output, input_path=input_path or BUNDLED
+    )
