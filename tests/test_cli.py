@@ -126,7 +126,11 @@ def test_summary_names_each_future_with_unmet_need(tmp_path: Path):
     result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "r.xlsx"), "-q"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
-    assert "ban: 50 t of X unmet from 2027" in out
+    assert "ban: 50.0 t of X unmet from 2027" in out
+    assert (
+        "Optimal: the least-cost plan that meets every requirement; 50.0 t of X disruption "
+        "need stays uncovered in ban (allowed by min_coverage)."
+    ) in out
     for word in ("purchase", "holding", "investment", "shortfall penalty", "expected cost"):
         assert word in out
     assert "400" in out

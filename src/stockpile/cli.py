@@ -320,6 +320,39 @@ def compare(
         console.print_comparison(outcome)
 
 
+@app.command("scenarios")
+def scenarios_command(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="Also list the scenarios of this workbook's Scenarios sheet."),
+    ] = None,
+    scenarios_file: Annotated[
+        Path | None,
+        typer.Option("--scenarios", help="Also list the scenarios of this workbook."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the scenarios and their overrides as JSON.")
+    ] = False,
+) -> None:
+    """List the scenarios --scenario can name (the bundled ones, and those of the given
+    workbooks), one line each: its name, where it is defined and what it changes.
+
+    Exit codes: 0 listed, 65 a workbook or its Scenarios sheet cannot be read.
+    """
+    from stockpile.scenarios.commands import list_scenarios
+
+    for path in (input, scenarios_file):
+        if path is not None and not path.exists():
+            err.print(f"[red]Input not found: {path}[/]")
+            console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
+            raise typer.Exit(Exit.INVALID_INPUT)
+    try:
+        found = list_scenarios(input, scenarios_file)
+    except InputError as exc:
+        _invalid_input(exc, as_json)
+    console.print_scenarios(found, as_json)
+
+
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:
     """Report bad input (as JSON or a table) and exit 65: nothing was solved."""
     console.print_invalid_input(exc.problems, str(exc), as_json, where)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -273,3 +274,16 @@ def test_the_overrides_sheet_lists_every_changed_value(book):
         "600,000,000",
         "420,000,000",
     )
+
+
+def test_the_terminal_comparison_has_units_labels_and_no_solver_internals(capsys):
+    from stockpile.console import print_comparison
+
+    base, dearer = plan("base", 7e9, 30.0), plan("dearer", 7e9 + 2.26e6, 40.0, log=WARM)
+    cut = no_plan("cut", "infeasible", message=f"Note: {STALLED}.", diagnosis=ELASTIC, log=WARM)
+    print_comparison(SimpleNamespace(outcomes=[base, dearer, cut], path=Path("c.xlsx")))
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "+2.26 M USD (+0.03 %)" in flat
+    assert "no plan (infeasible)" in flat
+    assert "cut: no plan (infeasible); see the comparison's Diagnosis sheet." in flat
+    assert "warm" not in flat and "simplex" not in flat
