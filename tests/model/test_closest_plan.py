@@ -227,6 +227,16 @@ def test_coverage_floor_that_cannot_be_met() -> None:
     no_slack_leaks(result, inputs)
 
 
+def test_the_pyomo_interface_gives_the_same_closest_plan() -> None:
+    """The coverage case handed to HiGHS through Pyomo: the same move and plan."""
+    direct = infeasible(coverage_case(0.8))
+    pyomo = optimize(coverage_case(0.8), SolveOptions(interface="pyomo", iis_time_limit=1.0))
+    assert pyomo.status == "infeasible" and pyomo.closest
+    assert [r.text for r in pyomo.relaxations] == [r.text for r in direct.relaxations]
+    assert pyomo.objective_usd == approx(915.0)
+    assert pyomo.values["Unmet"] == approx({("D1", "X", 2027): 24.0})
+
+
 def test_a_dispersion_rule_with_one_open_site() -> None:
     """Rule R (Rules row 6): at most half of X at any site. In 2026 only L1 is open (L2
     opens 2027), so Stock[X,L1,2026] <= 0.5 Stock[X,L1,2026] forces 0, against a
