@@ -227,6 +227,21 @@ def test_coverage_floor_that_cannot_be_met() -> None:
     no_slack_leaks(result, inputs)
 
 
+def test_a_stress_test_disruption() -> None:
+    """The coverage case with D1 at probability 0 (a pure stress test): the same move
+    (the floor holds whatever the probability), but D1 weighs nothing: the expected
+    cost is the plan's, 300 + 30 + 30 = 360 (w(2027) = 1), and D1 is reported at the
+    least cost the plan allows with the floor as moved: K[D1] = 1,470 as before."""
+    inputs = coverage_case(0.8)
+    stress = [d.model_copy(update={"probability": 0.0}) for d in inputs.disruptions]
+    result = infeasible(inputs.model_copy(update={"disruptions": tuple(stress)}))
+    (moved,) = result.relaxations
+    assert (moved.family, moved.moved_to) == ("coverage_floor", approx(0.6))
+    assert result.objective_usd == approx(360.0)
+    assert {f.future: f.cost_usd for f in result.futures} == approx({"base": 360.0, "D1": 1470.0})
+    assert result.values["Unmet"] == approx({("D1", "X", 2027): 24.0})
+
+
 def test_the_pyomo_interface_gives_the_same_closest_plan() -> None:
     """The coverage case handed to HiGHS through Pyomo: the same move and plan."""
     direct = infeasible(coverage_case(0.8))
