@@ -17,7 +17,7 @@ from stockpile.scenarios.bundled import NAMES, bundled_scenarios
 from stockpile.scenarios.runner import Outcome, run_scenarios
 from stockpile.solver.highs import SolveOptions
 
-OPTIONS = SolveOptions(time_limit=10.0, iis_time_limit=1.0)
+OPTIONS = SolveOptions(time_limit=30.0, iis_time_limit=1.0)
 REL = 1e-7
 
 

@@ -23,8 +23,8 @@ class Event:
         self.data_out = SimpleNamespace(simplex_iteration_count=0)
         self.interrupted = False
 
-    def interrupt(self) -> None:
-        self.interrupted = True
+    def interrupt(self, value: bool = True) -> None:
+        self.interrupted = value
 
 
 def drive(monkeypatch, rates: list[tuple[float, float]]) -> tuple[highs.StallGuard, float | None]:

@@ -325,6 +325,10 @@ class StallGuard:
     def __call__(self, event: Any) -> None:
         """HiGHS's simplex interrupt callback: sample the iteration count and interrupt
         the solve when it has stalled."""
+        # HiGHS keeps the interrupt flag after a run it stopped: the next run of the
+        # same model (a warm re-solve, a second stage) would stop at its first callback.
+        # Clear it here; it is set again below when this run stalls.
+        event.interrupt(False)
         now = time.monotonic()
         if now - self.samples[-1][0] < 0.25:
             return
