@@ -470,3 +470,29 @@ def test_solve_json_on_an_infeasible_scenario(tmp_path: Path) -> None:
         assert rel["row"] is not None  # the bundled workbook has its rows
     assert out["objective_usd"] is not None and out["parts"] is not None
     assert out["diagnosis"]["members"]
+
+
+def test_without_an_iis_the_diagnosis_is_the_closest_plans_moves(monkeypatch) -> None:
+    """When HiGHS gives no IIS, the diagnosis lists the closest plan's moves (one set of
+    numbers) instead of a second elastic solve with weights of its own. The case of
+    test_target_above_what_capacity_allows: the 150 t target (row 7) missed by 30 t."""
+    from stockpile.solver import diagnosis
+
+    def no_iis(*_: Any, **__: Any) -> None:
+        raise RuntimeError("no IIS here")
+
+    monkeypatch.setattr(diagnosis, "compute_iis", no_iis)
+    inputs = build(
+        end=2027,
+        sources=[source("A", 10, 60)],
+        sites=[site("L", hold=0.5)],
+        targets=[{"material": "X", "year": 2027, "min_stock_t": 150, "row": 7}],
+    )
+    result = infeasible(inputs)
+    (moved,) = result.relaxations
+    assert moved.amount == approx(-30)
+    assert result.diagnosis.method == "elastic"
+    (member,) = result.diagnosis.members
+    assert member.text == moved.text
+    assert (member.family, member.index) == ("stock_target", ("X", 2027))
+    assert [s[:2] for s in member.sources] == [("Targets", 7)]

@@ -22,7 +22,7 @@ from stockpile.model.formulate import formulate
 from stockpile.model.lp import LP
 from stockpile.result import SolveResult
 from stockpile.solver.closest import find_closest
-from stockpile.solver.diagnosis import diagnose
+from stockpile.solver.diagnosis import diagnose, from_relaxations
 from stockpile.solver.highs import (
     Handover,
     SolveOptions,
@@ -65,10 +65,16 @@ def solve_handover(
             else "Time limit reached: the plan is feasible but not proven least-cost."
         )
     elif ran.status == "infeasible":
-        result.diagnosis = diagnose(ho, options.iis_time_limit)
+        result.diagnosis = diagnose(ho, options.iis_time_limit, elastic=False)
         result.message = "No plan meets every requirement; see the diagnosis."
         closest_log = find_closest(ho, closest_options or options, result)
         result.log = "; ".join(x for x in (result.log, closest_log) if x)
+        if result.diagnosis is None:  # no IIS: the closest plan's moves, else an elastic solve
+            result.diagnosis = (
+                from_relaxations(ho, result.relaxations)
+                if result.relaxations
+                else diagnose(ho, options.iis_time_limit)
+            )
         if result.relaxations:
             n = len(result.relaxations)
             result.message += (
