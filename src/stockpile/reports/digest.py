@@ -147,8 +147,12 @@ def target_price_line(p: Params, result: SolveResult) -> str | None:
             f" Where it falls in {last}, that is the end of the horizon: nothing after "
             f"{last} values stock, so a tonne required in the last year carries its full "
             "purchase price, while a tonne required earlier still serves the later years and "
-            "costs only what having it sooner costs: holding, interest, a tighter budget "
-            "(after the semicolon: the dearest earlier year)."
+            "costs only what having it sooner costs: holding, interest, a tighter budget"
+            + (
+                " (after the semicolon: the dearest earlier year)."
+                if any(t == last and m in earlier for m, (_, t) in best.items())
+                else "."
+            )
         )
     return text
 
