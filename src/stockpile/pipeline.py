@@ -99,15 +99,18 @@ def run(
     inputs, warnings = load(input_path)
     extra: dict[str, Any] | None = None
     if scenario is not None:
-        from stockpile.scenarios.apply import apply_scenario
+        from stockpile.scenarios.apply import apply_scenario, describe_changes, scenario_changes
         from stockpile.scenarios.commands import find_scenarios
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
+        base = inputs
         inputs = apply_scenario(inputs, found)
         extra = {
             "scenario": found.name,
             "scenario_defined_in": found.origin,
-            "scenario_overrides": len(found.overrides),
+            "scenario_description": found.description,
+            # one line per override, with the values before and after (the report shows them)
+            "scenario_overrides": describe_changes(scenario_changes(base, found)),
         }
     read_s = time.perf_counter() - tick
 

@@ -787,3 +787,26 @@ def test_cli_validate_checks_the_scenarios_sheet(hand_book: Path) -> None:
     assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in problems] == [
         ("Scenarios", 5, "column", "cost")
     ]
+
+
+def test_the_changes_of_a_scenario_in_planner_words() -> None:
+    """What the report's Summary and Run sheet say a scenario did, before -> after: a
+    budget scaled in one year and in every year, a capacity set, a row added."""
+    from stockpile.scenarios.apply import describe_changes, scenario_changes
+
+    def said(*overrides: Override) -> list[str]:
+        return describe_changes(scenario_changes(hand_inputs(), Scenario("s", overrides)))
+
+    assert said(Override("s", "Budget", "2027", "scale", "budget_usd", 0.7)) == [
+        "Budget 2027, budget_usd: x0.7 (5,000 -> 3,500 USD)"
+    ]
+    assert said(Override("s", "Budget", "*", "scale", "budget_usd", 0.5)) == [
+        "Budget all 2 rows, budget_usd: x0.5 (2026: 5,000 -> 2,500 USD; 2027: 5,000 -> 2,500 USD)"
+    ]
+    assert said(
+        Override("s", "Sources", "B", "set", "capacity_units_per_yr", 0),
+        Override("s", "Targets", "X|2026", "add_row", "", "min_stock_t=10"),
+    ) == [
+        "Sources B, capacity_units_per_yr: set to 0 (100 -> 0 unit/yr)",
+        "Targets: row added X|2026 (min_stock_t=10)",
+    ]

@@ -70,6 +70,31 @@ def apply_scenario(inputs: Inputs, scenario: Scenario) -> Inputs:
     return state.checked(scenario.name)
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one override did to one record (or setting): ``where`` names the record by
+    its key ("2026", "seabed_nori_d"; the setting's name on Settings); ``old``/``new``
+    are the column's values (None for a row added or deleted)."""
+
+    override: Override
+    where: str
+    column: str
+    old: Any = None
+    new: Any = None
+
+
+def scenario_changes(inputs: Inputs, scenario: Scenario) -> list[Change]:
+    """Every change the overrides of ``scenario`` make to ``inputs``, in sheet order
+    (for the report: "Budget 2026: x0.7 (600,000,000 -> 420,000,000 USD)"). Overrides
+    that would not apply are left out: ``apply_scenario`` reports them."""
+    state = _State(inputs)
+    for ov in scenario.overrides:
+        p, problems = check_override(ov)
+        if p is not None and not problems:
+            state.apply(p, [])
+    return state.changes
+
+
 class _State:
     """The tables being overridden, with what changed each record."""
 
@@ -77,6 +102,7 @@ class _State:
         self.settings: Settings = inputs.settings
         self.settings_changed: dict[str, Override] = {}
         self.deleted: list[Override] = []
+        self.changes: list[Change] = []
         self.tables: dict[str, list[_Tracked]] = {
             s.name: [_Tracked(r) for r in inputs.table(s.name)] for s in SHEETS if not s.settings
         }
@@ -90,6 +116,7 @@ class _State:
             new = _combine(ov.op, old, p.value)
             self.settings = self.settings.model_copy(update={name: new})
             self.settings_changed[name] = ov
+            self.changes.append(Change(ov, name, name, old, new))
             return
         table = self.tables[p.sheet.name]
         if ov.op == "add_row":
@@ -101,6 +128,7 @@ class _State:
                 problems.append(override_problem(ov, "value", ov.value, f"bad row: {exc}", ""))
                 return
             table.append(_Tracked(rec, added_by=ov))
+            self.changes.append(Change(ov, _key_text(p.sheet, rec), ""))
             return
         hits = [t for t in table if _matches(t.rec, p)]
         if not hits:
@@ -109,6 +137,7 @@ class _State:
         if ov.op == "delete_row":
             self.tables[p.sheet.name] = [t for t in table if not _matches(t.rec, p)]
             self.deleted.append(ov)
+            self.changes.extend(Change(ov, _key_text(p.sheet, t.rec), "") for t in hits)
             return
         assert p.column is not None
         name = p.column.name
@@ -116,8 +145,11 @@ class _State:
             old = getattr(t.rec, name)
             if old is None and ov.op != "set":
                 continue  # a blank the reader already reported; nothing to scale
-            t.rec = t.rec.model_copy(update={name: _combine(ov.op, old, p.value)})
+            new = _combine(ov.op, old, p.value)
+            where = _key_text(p.sheet, t.rec)  # the key before the change (it may change it)
+            t.rec = t.rec.model_copy(update={name: new})
             t.changed_by.append((ov, name))
+            self.changes.append(Change(ov, where, name, old, new))
 
     def _no_match(self, p: Parsed, table: list[_Tracked]) -> Problem:
         ov = p.ov
@@ -243,10 +275,15 @@ def _traced_at(ov: Override, p: Problem, where: str) -> Problem:
     )
 
 
+def _key_text(sheet: Sheet, rec: Record) -> str:
+    """A record named by its key columns: '2026', 'seabed_nori_d|2030'."""
+    return KEY_SEPARATOR.join(cell_text(getattr(rec, c)) for c in key_columns(sheet))
+
+
 def _where(sheet: Sheet, rec: Record) -> str:
     if rec.row:
         return f"row {rec.row}"
-    return "key " + KEY_SEPARATOR.join(cell_text(getattr(rec, c)) for c in key_columns(sheet))
+    return "key " + _key_text(sheet, rec)
 
 
 def _typed_parts(p: Parsed) -> list[Any]:
@@ -275,3 +312,61 @@ def _combine(op: str, old: Any, value: Any) -> Any:
     if op == "scale":
         return old * value
     return old + value
+
+
+#: How many changed rows one override's line names before "and N more".
+_EXAMPLES = 2
+
+
+def describe_changes(changes: list[Change]) -> list[str]:
+    """One line per override in planner words, with the values before and after:
+    'Budget 2026, budget_usd: x0.7 (600,000,000 -> 420,000,000 USD)'; an override that
+    changes many rows names the first few."""
+    by_override: dict[int, list[Change]] = {}
+    for ch in changes:
+        by_override.setdefault(id(ch.override), []).append(ch)
+    lines = []
+    for group in by_override.values():
+        ov = group[0].override
+        if ov.op in ("add_row", "delete_row"):
+            done = "added" if ov.op == "add_row" else "deleted"
+            keys = ", ".join(ch.where for ch in group[:_EXAMPLES])
+            more = f" and {len(group) - _EXAMPLES} more" if len(group) > _EXAMPLES else ""
+            extra = f" ({ov.value})" if ov.op == "add_row" and ov.value else ""
+            lines.append(f"{ov.sheet}: row {done} {keys}{more}{extra}")
+            continue
+        sheet = SHEETS_BY_NAME.get(ov.sheet)
+        column = group[0].column
+        unit = ""
+        if sheet is not None:
+            col = next((c for c in sheet.columns if c.name == column), None)
+            unit = col.unit if col is not None and col.unit not in ("", "year", "share") else ""
+        how = {"set": "set to ", "scale": "x", "add": "+"}.get(ov.op, ov.op + " ")
+        op_text = f"{how}{_value_text(ov.value)}"
+
+        def moved(ch: Change, unit: str = unit) -> str:
+            return f"{_value_text(ch.old)} -> {_value_text(ch.new)}" + (f" {unit}" if unit else "")
+
+        if ov.sheet == SETTINGS.name:
+            lines.append(f"Settings {column}: {op_text} ({moved(group[0])})")
+        elif len(group) == 1:
+            lines.append(f"{ov.sheet} {group[0].where}, {column}: {op_text} ({moved(group[0])})")
+        else:
+            shown = "; ".join(f"{ch.where}: {moved(ch)}" for ch in group[:_EXAMPLES])
+            more = f"; and {len(group) - _EXAMPLES} more" if len(group) > _EXAMPLES else ""
+            rows = f"all {len(group)} rows" if ov.key == STAR else f"{ov.key} ({len(group)} rows)"
+            lines.append(f"{ov.sheet} {rows}, {column}: {op_text} ({shown}{more})")
+    return lines
+
+
+def _value_text(x: Any) -> str:
+    """A value of an override line: 600,000,000 / 0.7 / 2031 / text."""
+    if isinstance(x, bool) or x is None:
+        return str(x)
+    if isinstance(x, int):
+        return str(x) if 1000 <= abs(x) <= 9999 else f"{x:,}"
+    if isinstance(x, float):
+        if x.is_integer() and abs(x) >= 1:
+            return f"{x:,.0f}"
+        return f"{x:,.6g}"
+    return str(x)
