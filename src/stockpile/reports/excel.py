@@ -62,6 +62,8 @@ CHART_FONT = 9  # [pt] axis numbers, axis names and legends (titles 11 pt)
 _COL_PX = int(CHART_COL_WIDTH * 7 + 5)  # Excel: px = 7 * chars + 5
 _ROW_PX = 20  # a 15 pt row (the Charts sheet's rows)
 LINE_PT = 12.75  # height of one line of 10 pt text [pt]: a row's height
+TITLE_PT = 16.0  # height of a row holding a table's title (12 pt)
+HEADING_PT = 20.0  # height of a row holding a sheet's heading (14 pt)
 #: The workbook's font: Arial 10 is 7 px a digit in Excel, as the widths here assume,
 #: and LibreOffice prints it with the metric-compatible Liberation Sans, so a column is
 #: as wide in both (Calibri, Excel's default, falls back to a much wider font there).
@@ -336,6 +338,7 @@ class _SheetLayout:
         # its title and note start after it, so that no page shows them cut off
         at = left + attrs.get("title_col", 0)
         put(ws, row, at, attrs.get("title") or key.split("/")[-1], style(TITLE))
+        ws.set_row(row, TITLE_PT)
         row += 1
         columns = [str(c) for c in df.columns]
         self.ncols = max(self.ncols, left + len(columns))
@@ -481,6 +484,7 @@ class _SheetLayout:
         row = top
         if attrs.get("title"):
             put(self.ws, row, 0, attrs["title"], self.styles(TITLE))
+            self.ws.set_row(row, TITLE_PT)
             row += 1
         style = ALERT if attrs.get("alert") else WRAP_TEXT
         for line in df["text"].tolist():
@@ -599,6 +603,7 @@ def _write_workbook(frames: Mapping[str, pd.DataFrame], filename: str) -> None:
             _print_setup(ws, layout, placed.header, id_columns=df.attrs.get("id_columns", 1))
         else:
             put(ws, 0, 0, _SHEET_HEADINGS.get(name, name), styles(HEADING))
+            ws.set_row(0, HEADING_PT)
             row = 2
             placed = None
             for key, df in blocks:
@@ -635,6 +640,7 @@ def _panes_sheet(layout: _SheetLayout, name: str, blocks: list[tuple[str, pd.Dat
     right_cols = max((len(df.columns) for _, df in right), default=0)
     last_col = max(right0 + right_cols, left_cols, 1) - 1
     put(ws, 0, 0, _SHEET_HEADINGS.get(name, name), styles(HEADING))
+    ws.set_row(0, HEADING_PT)
 
     def across(row: int, stack: list[tuple[str, pd.DataFrame]]) -> int:
         for key, df in stack:
