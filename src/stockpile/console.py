@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from stockpile.data.problems import Problem
+from stockpile.scenarios.overrides import change_lines
 
 #: Progress, problems and errors go to stderr, so stdout carries only results.
 err = Console(stderr=True, highlight=False)
@@ -295,13 +296,9 @@ def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> 
     where = f" ({scenario.origin})" if scenario.origin else ""
     said = f": {scenario.description}" if scenario.description else ""
     lines = [f"[b]Scenario {escape(scenario.name)}[/]{escape(where + said)}"]
-    for ov in scenario.overrides:
-        mine = [c for c in changes if c.override is ov]
-        lines += [f"  {escape(c.text())}" for c in mine[:per_override]]
-        if len(mine) > per_override:
-            lines.append(f"  [dim](and {len(mine) - per_override} more rows, each {mine[0].op})[/]")
-        if not mine:
-            lines.append(f"  {escape(ov.target_text)}")
+    for line in change_lines(scenario.overrides, changes, per_override):
+        more = line.startswith("(and ")
+        lines.append(f"  [dim]{escape(line)}[/]" if more else f"  {escape(line)}")
     return lines
 
 
