@@ -821,7 +821,7 @@ def test_the_changes_of_a_scenario_in_planner_words() -> None:
     ]
     assert said(Override("s", "Budget", "*", "scale", "budget_usd", 0.5), per_override=1) == [
         "Budget 2026: x0.5 (5,000 -> 2,500 USD)",
-        "(and 1 more rows, each x0.5)",
+        "(and 1 more row, each x0.5)",
     ]
     assert said(
         Override("s", "Sources", "B", "set", "capacity_units_per_yr", 0),

@@ -164,8 +164,9 @@ def change_lines(
     for ov in overrides:
         mine = [c for c in changes if c.override is ov]
         lines += [c.text() for c in mine[:per_override]]
-        if len(mine) > per_override:
-            lines.append(f"(and {len(mine) - per_override} more rows, each {mine[0].op})")
+        if (more := len(mine) - per_override) > 0:
+            rows = "row" if more == 1 else "rows"
+            lines.append(f"(and {more} more {rows}, each {mine[0].op})")
         if not mine:
             lines.append(ov.target_text)
     return lines
