@@ -266,27 +266,8 @@ def print_summary(outcome: Any) -> None:
 
 
 def status_line(result: Any) -> str:
-    """The status in planner words; a plan that leaves disruption need uncovered says so
-    (the coverage floor, min_coverage, allows it) instead of "meets every requirement"
-    alone."""
-    from stockpile.result import STATUS_WORDS
-
-    words = STATUS_WORDS[result.status]
-    unmet = [(f.future, m, t) for f in result.futures for m, t in f.unmet_t.items()]
-    if not (result.has_plan and unmet):
-        return words
-    if len(unmet) <= 3:
-        left = "; ".join(
-            f"{_tonnes(t)} t of {m} disruption need stays uncovered in {future}"
-            for future, m, t in unmet
-        )
-    else:
-        futures = len({future for future, _, _ in unmet})
-        left = (
-            f"disruption need stays uncovered for {len(unmet)} materials in {futures} "
-            "future(s) (listed below)"
-        )
-    return f"{words.rstrip('.')}; {left} (allowed by min_coverage)."
+    """The status in planner words (``SolveResult.status_text``)."""
+    return str(result.status_text())
 
 
 def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> list[str]:

@@ -789,6 +789,16 @@ def test_buy_list_is_the_plans_purchases_by_source_and_year():
     assert rows.loc["B", ["2027", "total", "cost [USD]"]].tolist() == [30, 30, 360]
 
 
+def test_buy_list_leaves_out_the_years_without_purchases():
+    """Hand check A with A's 2026 purchase taken away: nothing is bought in 2026, so the
+    contract list has no 2026 column (a column of blanks), and A's total is 60 t."""
+    result = hand_result()
+    result.values["Buy"]["A", 2026] = 0.0
+    buy = frames_of(hand_inputs(), result)["BuyList"]
+    assert [c for c in buy.columns if c.isdigit()] == ["2027"]
+    assert buy.set_index("source").loc["A", "total"] == 60
+
+
 def test_buy_list_leaves_out_a_disruptions_own_purchases():
     """Check C's variant buys only in the ban's future: the plan's contract list is empty."""
     frames = frames_of(check_c_inputs(), check_c_result())

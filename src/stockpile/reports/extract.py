@@ -709,7 +709,7 @@ class _Extractor:
                 "Status: infeasible. No plan meets every requirement; the plan below is the "
                 "closest one (it moves the limits above)."
             )
-        words = STATUS_WORDS.get(r.status, r.status)
+        words = r.status_text()
         head, _, rest = words.partition(": ")
         return f"Status: {head.lower()}, {rest[0].lower()}{rest[1:]}" if rest else words
 
@@ -963,7 +963,10 @@ class _Extractor:
         plan = self.purchases[self.purchases["future"] == BASE]
         amounts = plan.groupby(["source", "year"])["activity [units]"].sum()
         cost = plan.groupby("source")["cost [USD]"].sum().sort_values(ascending=False)
-        years = [str(t) for t in p.YEARS]
+        # the years in which the plan buys anything (a year column of blanks prints empty)
+        bought_years = {int(t) for (_, t), v in amounts.items() if v > 0}
+        shown = [t for t in p.YEARS if t in bought_years]
+        years = [str(t) for t in shown]
         rows = []
         for s, total_cost in cost.items():
             row: dict[str, Any] = {
@@ -974,7 +977,7 @@ class _Extractor:
                 "unit": p.activity_unit[s],
             }
             bought = {int(t): float(v) for (ss, t), v in amounts.items() if ss == s}
-            for t in p.YEARS:
+            for t in shown:
                 row[str(t)] = bought.get(t)
             row["total"] = sum(bought.values())
             row["cost [USD]"] = float(total_cost)
@@ -986,7 +989,8 @@ class _Extractor:
             title=f"What to buy: {which} purchases by source and year (the contract list)",
             note="Amounts in each source's activity unit (the unit column), in the plan (no "
             "disruption); a disruption's own purchases are on Purchases. Cost: the total over "
-            "the years in the money of each year. Largest contracts first."
+            "the years in the money of each year. Largest contracts first; years without "
+            "purchases are left out."
             + (" Capacity to build: the Investments sheet." if p.expandable else ""),
             empty=self._no_plan("The plan buys nothing."),
             wrap={"material": 16, "unit": 9},
