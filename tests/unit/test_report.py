@@ -872,6 +872,10 @@ def test_the_closest_plan_says_loudly_that_it_does_not_meet_the_requirements(tmp
     assert frames["BuyList"].attrs["title"].startswith("What to buy: the closest plan's")
     assert frames["Summary/Expected cost"].set_index("part").loc[TOTAL_LABEL].item() == 1665
     assert frames["Summary/Plan"]["text"].iloc[0].startswith("Status: infeasible. No plan meets")
+    # its duals are the relaxed problem's: not ranked as the price of a requirement
+    (first, *_) = frames["Summary/Costliest"]["text"].tolist()
+    assert first.startswith("Not ranked for a closest plan")
+    assert frames["ShadowPrices"].attrs["note"].startswith("THE CLOSEST PLAN:")
     relaxed = frames["Infeasibility/Relaxations"]
     assert relaxed["change"].tolist() == [-30, 10]
     assert relaxed["input row"].tolist() == [2, 2]

@@ -690,7 +690,11 @@ class _Extractor:
             lines = [
                 "THIS PLAN DOES NOT MEET THE REQUIREMENTS. They cannot all be met together; "
                 "this is the closest plan, and every sheet of this report describes it. It "
-                f"moves these {len(r.relaxations)} limit(s):"
+                + (
+                    "moves this limit:"
+                    if len(r.relaxations) == 1
+                    else f"moves these {len(r.relaxations)} limits:"
+                )
             ]
             return lines + [f"- {x.text}" for x in r.relaxations]
         if self.plan:
@@ -891,6 +895,15 @@ class _Extractor:
         in its sentence (one line each, across the page)."""
         top = prices.head(COSTLIEST) if len(prices) else prices
         lines = [f"{row['rank']}. {row['meaning']}" for row in top.to_dict("records")]
+        if self.r.closest:
+            # the closest plan's duals are those of the relaxed LP with its total move held
+            # at its least: not the price of a requirement of the workbook as written
+            lines = [
+                "Not ranked for a closest plan: its shadow prices are those of the relaxed "
+                "problem (the limits moved as listed above, the total move held at its "
+                "least), not what a requirement of the workbook costs. ShadowPrices lists "
+                "them; meet the requirements first (see Infeasibility)."
+            ]
         if not lines:
             lines = ["No requirement has a shadow price." if self.plan else "No plan."]
         return _text(
@@ -1221,6 +1234,12 @@ class _Extractor:
         )
         if missing:
             note += f" {missing} row(s) have no dual from the solver and are left out."
+        if self.r.closest:
+            note = (
+                "THE CLOSEST PLAN: these are the duals of the relaxed problem (the limits "
+                "moved as the Summary lists, the total move held at its least), not what a "
+                "requirement of the workbook as written costs. " + note
+            )
         return _frame(
             rows,
             [
