@@ -431,18 +431,34 @@ def test_the_relaxations_make_the_closest_plan_feasible(
     relaxed = relax(inputs, [(r, r.moved_to) for r in result.relaxations])
     status, objective = solve_status(relaxed)
     assert status == "optimal", name
+    assert least_violation(relaxed) == pytest.approx(0, abs=1e-9)
     assert check_plan(relaxed, result.values) == []
     assert objective == pytest.approx(result.objective_usd, rel=1e-6)
 
 
+def least_violation(inputs: Inputs) -> float | None:
+    """The least weighted move of the requirements that makes ``inputs`` feasible
+    (stage 1 of the closest plan, an LP that is always feasible): > 0 proves the model
+    infeasible. HiGHS can spend minutes failing to prove such a model infeasible
+    directly when it is a hair from feasible (a move made halfway on the new default
+    dataset: 90 s with either method and no answer), but settles this LP in seconds."""
+    errors = [p.message for p in check_inputs(inputs) if p.severity == "error"]
+    assert not errors, errors
+    ho = handover_direct(formulate(build_params(inputs)))
+    violation, _ = closest.Relaxed(ho).least_violation(SolveOptions(time_limit=120))
+    return violation
+
+
 def test_every_relaxation_is_needed_in_full(scenario: tuple[str, Inputs, SolveResult]) -> None:
     """Each move made only halfway (the others in full) leaves the model infeasible:
-    so does, a fortiori, leaving it out."""
+    so does, a fortiori, leaving it out. (With every move in full the least move is 0:
+    the test above.)"""
     name, inputs, result = scenario
     for k, rel in enumerate(result.relaxations):
         moves = [(r, r.moved_to) for j, r in enumerate(result.relaxations) if j != k]
         moves.append((rel, rel.limit + rel.amount / 2))
-        assert solve_status(relax(inputs, moves))[0] == "infeasible", (name, rel.text)
+        violation = least_violation(relax(inputs, moves))
+        assert violation is not None and violation > 1e-6, (name, rel.text, violation)
 
 
 def test_solve_json_on_an_infeasible_scenario(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ from stockpile.result import Relaxation, SolveResult
 from stockpile.solver.highs import (
     INF,
     Handover,
+    Ran,
     SolveOptions,
     new_highs,
     read_solution,
@@ -233,15 +234,9 @@ class Relaxed:
         """Stage 1 (least weighted violation), then stage 2 (least cost within it).
         Returns the status ("optimal", or which stage ended how) and the runs' logs."""
         highs, n, k = self.highs, self.n, self.k
-        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
-        highs.changeColsCost(k, self.cols, np.ones(k))
-        if self.cap_row is not None:
-            highs.changeRowBounds(self.cap_row, -INF, INF)
-        highs.clearSolver()
-        first_run = run(self.view, options)
-        if first_run.status != "optimal":
+        violation, first_run = self.least_violation(options)
+        if violation is None:
             return f"its first stage ended {first_run.status}", first_run.log
-        violation = float(highs.getInfo().objective_function_value)
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), self.cost)
         highs.changeColsCost(k, self.cols, np.zeros(k))
         logs = [first_run.log]
@@ -263,6 +258,22 @@ class Relaxed:
         if second.status != "optimal":
             return f"its second stage ended {second.status}", log
         return "optimal", log
+
+    def least_violation(self, options: SolveOptions) -> tuple[float | None, Ran]:
+        """Stage 1 alone: the least total weighted move that makes the LP feasible (0
+        when it is feasible as it is; None when HiGHS did not settle it). This LP is
+        always feasible, so it also proves infeasibility where HiGHS struggles to prove
+        it on the LP itself (a positive least move)."""
+        highs, n, k = self.highs, self.n, self.k
+        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        highs.changeColsCost(k, self.cols, np.ones(k))
+        if self.cap_row is not None:
+            highs.changeRowBounds(self.cap_row, -INF, INF)
+        highs.clearSolver()
+        first_run = run(self.view, options)
+        if first_run.status != "optimal":
+            return None, first_run
+        return float(highs.getInfo().objective_function_value), first_run
 
     def amounts(self) -> np.ndarray:
         """Each slack column's value (its weighted amount; times its scale: the move)."""
