@@ -185,7 +185,9 @@ def compare_json(outcome: Any) -> dict[str, Any]:
             {
                 **o.to_json(),
                 "delta_objective_usd": (
-                    o.objective_usd - base.objective_usd if o.has_plan and base.has_plan else None
+                    o.objective_usd - base.objective_usd
+                    if o.shows_plan and base.shows_plan
+                    else None
                 ),
             }
             for o in outcome.outcomes[1:]
@@ -423,7 +425,8 @@ def print_comparison(outcome: Any) -> None:
         if closest(o):
             out.print(
                 f"[red]{escape(o.name)}: the closest plan does NOT meet the requirements; it "
-                f"moves {len(o.result.relaxations)} limit(s) (the comparison's Diagnosis sheet).[/]"
+                f"moves {len(o.relaxations)} limit{'s' if len(o.relaxations) > 1 else ''} "
+                "(the comparison's Diagnosis sheet).[/]"
             )
         elif not o.has_plan:
             out.print(f"{escape(o.name)}: {plan_words(o)}; see the comparison's Diagnosis sheet.")

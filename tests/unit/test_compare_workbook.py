@@ -70,10 +70,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
     from A; 'cut' infeasible (elastic diagnosis quoting a Budget row the scenario cut
     from 600,000,000 to 420,000,000); 'broken' failed; 'closest' infeasible with its
     closest plan (7,100,000,000 USD, 20 % from A); 'conflict' infeasible with an IIS."""
-    closest = plan("closest", 7.1e9, 20.0, status="infeasible")
-    closest.result = SimpleNamespace(  # type: ignore[attr-defined]
-        closest=True,
-        diagnosis=None,
+    closest = plan(
+        "closest", 7.1e9, 20.0, status="infeasible",
         relaxations=[
             Relaxation(
                 "budget", (2026,), "Budget", 2, "budget_usd", 420e6, 450e6, "USD",
@@ -89,6 +87,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
             "infeasible",
             message=f"No plan meets every requirement; see the diagnosis. Note: {STALLED}.",
             diagnosis=ELASTIC,
+            diagnosis_method="elastic",
             log=f"{WARM}. {STALLED}",
         ),
         no_plan("broken", "failed", message="ValueError: boom (at x.py:1)"),
@@ -280,10 +279,26 @@ def test_the_terminal_comparison_has_units_labels_and_no_solver_internals(capsys
     from stockpile.console import print_comparison
 
     base, dearer = plan("base", 7e9, 30.0), plan("dearer", 7e9 + 2.26e6, 40.0, log=WARM)
-    cut = no_plan("cut", "infeasible", message=f"Note: {STALLED}.", diagnosis=ELASTIC, log=WARM)
+    cut = no_plan(
+        "cut",
+        "infeasible",
+        message=f"Note: {STALLED}.",
+        diagnosis=ELASTIC,
+        diagnosis_method="elastic",
+        log=WARM,
+    )
     print_comparison(SimpleNamespace(outcomes=[base, dearer, cut], path=Path("c.xlsx")))
     flat = " ".join(capsys.readouterr().out.split())
     assert "+2.26 M USD (+0.03 %)" in flat
     assert "no plan (infeasible)" in flat
     assert "cut: no plan (infeasible); see the comparison's Diagnosis sheet." in flat
     assert "warm" not in flat and "simplex" not in flat
+
+
+def test_a_round_off_difference_is_no_change():
+    """The solver's round-off (7e-07 USD on 1.4 bn) is not a difference; 0.6 USD is."""
+    from stockpile.scenarios.compare import delta_text
+
+    assert delta_text(1.422e9 + 7.15e-7, 1.422e9, "USD") == "no change"
+    assert delta_text(100.0, 100.0, "t") == "no change"
+    assert delta_text(1.422e9 + 0.6, 1.422e9, "USD").startswith("+")

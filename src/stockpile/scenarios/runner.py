@@ -64,6 +64,8 @@ class Outcome:
     materials: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     diagnosis: str = ""
+    #: how the diagnosis was made: "iis", "elastic" (no IIS: the limits that had to move)
+    diagnosis_method: str = ""
     #: when infeasible: the limits the closest plan moved; the plan's numbers above
     #: (objective, parts, stock, deliveries, unmet) are then the closest plan's
     relaxations: list[Relaxation] = field(default_factory=list)
@@ -214,6 +216,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         for (_d, m, _t), v in result.values.get("Unmet", {}).items():
             out.unmet_t[m] = out.unmet_t.get(m, 0.0) + v
     if result.diagnosis is not None:
+        out.diagnosis_method = result.diagnosis.method
         named, _linking = named_limits(result.diagnosis)
         lines = [text + (f" ({rows})" if rows else "") for text, rows in named]
         if result.diagnosis.suggestion:
