@@ -303,3 +303,22 @@ def test_a_round_off_difference_is_no_change():
     assert delta_text(1.422e9 + 7.15e-7, 1.422e9, "USD") == "no change"
     assert delta_text(100.0, 100.0, "t") == "no change"
     assert delta_text(1.422e9 + 5, 1.422e9, "USD").startswith("+")
+
+
+def test_a_closest_plan_without_an_iis_lists_its_moves_once():
+    """Without an IIS the diagnosis is the closest plan's moves (solver/diagnosis.py):
+    the Diagnosis sheet lists each move once, then what to do."""
+    from stockpile.scenarios.compare import diagnosis_lines
+
+    move = Relaxation(
+        "coverage_floor", ("Sb",), "Materials", 17, "min_coverage", 0.7, 0.5, "share",
+        "Sb min_coverage (Materials row 17) lowered from 0.7 to 0.5",
+    )  # fmt: skip
+    o = plan(
+        "cut", 1e9, 30.0, status="infeasible", relaxations=[move],
+        diagnosis=f"{move.text}\nMove each limit listed.", diagnosis_method="elastic",
+    )  # fmt: skip
+    assert diagnosis_lines(o) == [
+        ("limit the closest plan moves", move.text),
+        ("what to do", "Move each limit listed."),
+    ]

@@ -154,6 +154,8 @@ def diagnosis_lines(o: Outcome, changes: Sequence[Change] = ()) -> list[tuple[st
         if kind == "elastic"
         else "one of the conflicting requirements"
     )
+    if said and closest(o) and kind == "elastic":
+        said = said[-1:]  # no IIS: the diagnosis lists the closest plan's moves again
     if said:
         lines += [(member, x) for x in said[:-1]] + [("what to do", said[-1])]
     if o.status in (FAILED, "error"):
