@@ -142,10 +142,22 @@ def test_page_one_says_what_to_buy_next_year(printed):
 
 
 def test_page_one_has_the_unmet_need_line(printed):
+    """The line on what stays at risk: "nothing" when every future's need is met; else
+    the material with the most unmet need (the solve's futures) first, with its tonnes,
+    first year and future, and the unmet-need table's heading."""
     outcome, _, pages, _, _ = printed
-    unmet = sum(t for f in outcome.result.futures for t in f.unmet_t.values())
-    assert unmet == 0  # the default plan covers every future's need
-    assert "What stays at risk: nothing; every future's need is met in full." in _flat(pages[0])
+    page = _flat(pages[0])
+    unmet = [(t, m, f.future) for f in outcome.result.futures for m, t in f.unmet_t.items()]
+    if not unmet:
+        assert "What stays at risk: nothing; every future's need is met in full." in page
+        return
+    tonnes, material, future = max(unmet)
+    first = next(f for f in outcome.result.futures if f.future == future).first_unmet_year
+    assert (
+        f"What stays at risk: {material}: {tonnes:,.1f} t of disruption need left uncovered "
+        f"(first in {first[material]}, future {future})"
+    ) in page
+    assert "Disruption need left unmet" in page
 
 
 def test_page_one_has_the_budget_table(printed):
@@ -166,6 +178,8 @@ def test_page_one_has_the_budget_table(printed):
         spend[t] += route[s, l] * x
     for (_m, l, t), x in result.values["Stock"].items():
         spend[t] += hold[l] * x
+    for (s, t), x in result.values.get("Expand", {}).items():  # capacity paid when decided
+        spend[t] += (src[s].expansion_cost_usd_per_unit or 0.0) * x
     lines = pages[0].splitlines()
     assert inputs.budget
     for row in inputs.budget:

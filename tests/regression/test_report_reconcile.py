@@ -394,7 +394,11 @@ def test_infeasible_model_gets_an_infeasibility_sheet(tmp_path):
     assert "Targets" in set(members["input sheet"])
     run = table_frame(wb, "T_Run").set_index("item")["value"]
     assert run["Status code"] == "infeasible"
-    assert summary_texts(wb)[1].startswith("NO PLAN. Infeasible")
+    # the closest plan (the 500 t target missed) is reported, loudly labelled
+    assert result.closest
+    texts = summary_texts(wb)
+    assert texts[1].startswith("THIS PLAN DOES NOT MEET THE REQUIREMENTS.")
+    assert any(r.text in t for r in result.relaxations for t in texts)
 
 
 # ----- a second spreadsheet client ----------------------------------------------------

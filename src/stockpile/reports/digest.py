@@ -296,7 +296,7 @@ def _activity_unit(p: Params, s: str) -> str:
 
 #: How many sources the Summary's first sentence names; how many unmet lines it spells out.
 NAMED_SOURCES = 3
-NAMED_UNMET = 4
+NAMED_UNMET = 2
 
 
 @dataclass

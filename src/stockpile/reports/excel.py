@@ -543,8 +543,9 @@ class _SheetLayout:
                 int((fixed_width or self.widths.get(c, 8.43)) * 7 + 0.5) + 5
                 for c in range(first_col, last_col + 1)
             )
-            # bold text is about a digit wide a character, other text ~10 % narrower
-            chars = (px / 7 - 1) * (1.0 if bold else 1.15)
+            # bold text is about a digit wide a character, sentences ~18 % narrower (Arial:
+            # 4.7 pt a character of running text against 5.56 pt a digit)
+            chars = (px / 7 - 1) * (1.0 if bold else 1.22)
             lines[row] = max(lines.get(row, 1), wrapped_lines(text, chars))
         for row, n in lines.items():
             if n > 1:

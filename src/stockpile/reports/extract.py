@@ -612,7 +612,9 @@ class _Extractor:
                 "before the disruption starts, then the future's own (shortfall penalties "
                 "included). Probability x cost sums to the expected cost E. Need, released "
                 "and unmet: totals over the window.",
-                free_text=("unmet need",),
+                # wrapped, not run on: a future short of many materials would make a line
+                # wider than the page, and the page is shrunk to fit it
+                wrap={"unmet need": 60},
             ),
             "Futures/Unmet need": _frame(
                 unmet_rows,
@@ -807,8 +809,7 @@ class _Extractor:
             rows,
             ["part", "expected [USD]"],
             title=f"Expected cost over the futures, discounted to {p.t0} at {rate:.1%} a year",
-            note="Each part weighed over the futures by their probability; resale income is "
-            "subtracted.",
+            note="Weighed by each future's probability; resale subtracted.",
             empty="No plan: no cost.",
             pane="left",
             wide_headers=True,
@@ -906,8 +907,15 @@ class _Extractor:
             ]
         if not lines:
             lines = ["No requirement has a shadow price." if self.plan else "No plan."]
+        last = str(self.p.YEARS[-1])
+        at_the_end = any(
+            row["family"] == "stock_target" and last in str(row["meaning"])
+            for row in top.to_dict("records")
+        )
+        if at_the_end and not self.r.closest:  # why a last-year target is the dearest
+            lines.append(self._horizon_note(short=True))
         return _text(
-            [*lines, self._horizon_note(short=True)],
+            lines,
             title=f"The {COSTLIEST} costliest requirements (largest shadow prices; ShadowPrices "
             "ranks them all)",
             pane="bottom",
@@ -965,7 +973,7 @@ class _Extractor:
             else "",
             empty="No flags: no co-product source resells for more than it costs.",
             wrap={"flag": 40},
-            pane="left",
+            pane="right",
             wide_headers=True,
         )
 
