@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stockpile.data.default_uncertainty import UNCERTAINTY_REFERENCES, uncertainty_tables
 from stockpile.data.inputs import Inputs
 
 START_YEAR = 2026
@@ -877,6 +878,7 @@ def tables() -> dict[str, list[dict[str, Any]]]:
         ],
         "disruptions": [dict(d) for d in DISRUPTIONS],
         "disruption_impacts": [dict(i) for i in DISRUPTION_IMPACTS],
+        **uncertainty_tables(),
     }
 
 
@@ -889,3 +891,7 @@ def default_inputs() -> Inputs:
         "currency": "USD",
     }
     return Inputs.build(settings, **tables())
+
+
+# what stockpile stress samples (DisruptionTypes): its figures join the References
+REFERENCES.extend(UNCERTAINTY_REFERENCES)
