@@ -126,7 +126,11 @@ def test_summary_names_each_future_with_unmet_need(tmp_path: Path):
     result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "r.xlsx"), "-q"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
-    assert "ban: 50 t of X unmet from 2027" in out
+    assert "ban: 50.0 t of X unmet from 2027" in out
+    assert (
+        "Optimal: the least-cost plan that meets every requirement; 50.0 t of X disruption "
+        "need stays uncovered in ban (allowed by min_coverage)."
+    ) in out
     for word in ("purchase", "holding", "investment", "shortfall penalty", "expected cost"):
         assert word in out
     assert "400" in out
@@ -328,3 +332,69 @@ def test_the_summary_says_what_kind_of_diagnosis_it_shows(capsys, method, words)
     assert words in out
     assert "The dual simplex stalled; re-solved with the interior point method." in out
     assert "Targets row 4" in out
+
+
+# --- help texts, messages and paths ------------------------------------------------------
+
+
+def help_text(*command: str) -> str:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+def test_solve_help_gives_the_time_limit_unit_the_exit_codes_and_the_methods():
+    text = help_text("solve")
+    assert "Solver time limit in seconds" in text
+    assert "limit ." not in text  # the unit was once swallowed as markup: "[s]"
+    for code, meaning in [
+        (0, "optimal"),
+        (10, "infeasible"),
+        (11, "unbounded"),
+        (12, "time limit without a plan"),
+        (65, "invalid input"),
+        (73, "report not writable"),
+    ]:
+        assert f"{code} {meaning}" in text, (code, meaning)
+    assert "choose|simplex|ipm|pdlp" in text
+    for method in ("choose", "simplex", "ipm", "pdlp"):
+        assert f"{method} (" in text or f"{method}," in text, method
+
+
+def test_compare_help_gives_its_exit_codes_and_the_time_limit_unit():
+    text = help_text("compare")
+    assert "time limit per solve in seconds" in text
+    for code, meaning in [(0, "comparison written"), (65, "invalid"), (73, "comparison not")]:
+        assert f"{code} {meaning}" in text, (code, meaning)
+
+
+def test_a_settings_problem_names_the_setting(hand_xlsx: Path, tmp_path: Path):
+    """Every setting's value sits in the one "value" column: the message must say which
+    setting is wrong, while sheet, row, column and value stay where they were."""
+    wb = openpyxl.load_workbook(hand_xlsx)
+    ws = wb["Settings"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["start_year"], 2).value = None
+    ws.cell(rows["end_year"], 2).value = "soon"
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    result = runner.invoke(app, ["validate", str(bad), "--json"])
+    assert result.exit_code == 65
+    got = {
+        (p["sheet"], p["row"], p["column"], p["value"]): p["message"]
+        for p in json.loads(result.stdout)
+        if p["severity"] == "error"
+    }
+    assert got[("Settings", rows["start_year"], "value", None)] == "start_year is blank"
+    assert got[("Settings", rows["end_year"], "value", "soon")].startswith("end_year: expected")
+    table = runner.invoke(app, ["validate", str(bad)]).stderr
+    assert "start_year is" in table  # the table wraps its cells
+
+
+def test_json_names_input_and_report_by_full_path(hand_xlsx: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out = solve_json("hand.xlsx", "-o", "r.xlsx")
+    assert code == 0
+    assert out["input"] == str(hand_xlsx.resolve())
+    assert out["report"] == str((tmp_path / "r.xlsx").resolve())
+    assert out["input_name"] == "hand.xlsx"

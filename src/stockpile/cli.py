@@ -126,18 +126,31 @@ def solve(
         bool, typer.Option("--json", help="Print one JSON object with the result on stdout.")
     ] = False,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit [s].")
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            metavar="SECONDS",
+            help="Solver time limit in seconds (default: none).",
+        ),
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
     method: Annotated[
-        str, typer.Option("--method", help="LP method: choose, simplex, ipm or pdlp.")
+        str,
+        typer.Option(
+            "--method",
+            metavar="choose|simplex|ipm|pdlp",
+            help="LP method: choose (HiGHS decides), simplex, ipm (interior "
+            "point) or pdlp (first-order, for very large models).",
+        ),
     ] = "choose",
     interface: Annotated[
         str,
         typer.Option(
             "--interface",
+            metavar="direct|pyomo",
             help="direct: hand the rows to HiGHS (default); pyomo: build the Pyomo model and "
-            "solve it through Pyomo's HiGHS interface",
+            "solve it through Pyomo's HiGHS interface.",
         ),
     ] = "direct",
     write_lp: Annotated[
@@ -156,7 +169,12 @@ def solve(
         Path | None, typer.Option("--scenarios", help="Workbook with a Scenarios sheet.")
     ] = None,
 ) -> None:
-    """Solve a workbook (or the bundled dataset) and write the Excel report."""
+    """Solve a workbook (or the bundled dataset) and write the Excel report.
+
+    Exit codes: 0 optimal (also a feasible plan found before the time limit: see the
+    status), 10 infeasible, 11 unbounded, 12 time limit without a plan, 65 invalid input,
+    70 solver error, 73 report not writable.
+    """
     from stockpile.pipeline import run
     from stockpile.reports.excel import ReportWriteError
     from stockpile.solver.highs import SolveOptions
@@ -244,12 +262,21 @@ def compare(
         bool, typer.Option("--json", help="Print one JSON object with the results on stdout.")
     ] = False,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit per solve [s].")
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            metavar="SECONDS",
+            help="Solver time limit per solve in seconds (default: none).",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Solve the base and each scenario and write a comparison workbook (exit 0 when
-    written, even if some scenarios have no plan)."""
+    """Solve the base and each scenario and write a comparison workbook.
+
+    Exit codes: 0 comparison written (even if some scenarios have no plan), 65 invalid
+    input or scenario, 69 Dask scheduler unreachable (--dask), 73 comparison not writable.
+    """
     from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
@@ -291,6 +318,39 @@ def compare(
         console.echo_json(console.compare_json(outcome))
     else:
         console.print_comparison(outcome)
+
+
+@app.command("scenarios")
+def scenarios_command(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="Also list the scenarios of this workbook's Scenarios sheet."),
+    ] = None,
+    scenarios_file: Annotated[
+        Path | None,
+        typer.Option("--scenarios", help="Also list the scenarios of this workbook."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the scenarios and their overrides as JSON.")
+    ] = False,
+) -> None:
+    """List the scenarios --scenario can name (the bundled ones, and those of the given
+    workbooks), one line each: its name, where it is defined and what it changes.
+
+    Exit codes: 0 listed, 65 a workbook or its Scenarios sheet cannot be read.
+    """
+    from stockpile.scenarios.commands import list_scenarios
+
+    for path in (input, scenarios_file):
+        if path is not None and not path.exists():
+            err.print(f"[red]Input not found: {path}[/]")
+            console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
+            raise typer.Exit(Exit.INVALID_INPUT)
+    try:
+        found = list_scenarios(input, scenarios_file)
+    except InputError as exc:
+        _invalid_input(exc, as_json)
+    console.print_scenarios(found, as_json)
 
 
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:

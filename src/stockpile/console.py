@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from stockpile.data.problems import Problem
 
@@ -140,8 +141,9 @@ def result_json(outcome: Any) -> dict[str, Any]:
     """The JSON object of ``stockpile solve --json`` for a ``pipeline.Run``."""
     result = outcome.result
     payload = result.to_json()
-    payload["report"] = str(outcome.report_path) if outcome.report_path else None
-    payload["input"] = outcome.provenance.get("input_file")
+    payload["report"] = _full(outcome.report_path)
+    payload["input"] = _full(outcome.input_path)
+    payload["input_name"] = outcome.provenance.get("input_file")
     payload["input_sha256"] = outcome.provenance.get("input_sha256")
     payload["timings_s"] = {k: round(v, 4) for k, v in result.timings.items()}
     payload["counts"] = result.counts
@@ -164,12 +166,18 @@ def result_json(outcome: Any) -> dict[str, Any]:
     return payload
 
 
+def _full(path: Path | None) -> str | None:
+    """A path as the JSON shows it: absolute, so a script can open it from anywhere."""
+    return str(Path(path).resolve()) if path is not None else None
+
+
 def compare_json(outcome: Any) -> dict[str, Any]:
     """The JSON object of ``stockpile compare --json`` for a ``commands.Comparison``."""
     base = outcome.outcomes[0]
     return {
-        "output": str(outcome.path),
-        "input": outcome.provenance.get("input_file"),
+        "output": _full(outcome.path),
+        "input": _full(outcome.input_path),
+        "input_name": outcome.provenance.get("input_file"),
         "input_sha256": outcome.provenance.get("input_sha256"),
         "base": base.to_json(),
         "scenarios": [
@@ -189,20 +197,53 @@ def compare_json(outcome: Any) -> dict[str, Any]:
 
 
 def print_summary(outcome: Any) -> None:
-    """The solve on stdout: its status, the cost table, why there is no plan, the report."""
-
+    """The solve on stdout, a summary a planner can act on: the scenario and what it
+    changed, the status (qualified when need is left unmet), the cost table (resale as a
+    minus: the lines add up to the expected cost), the plan in a few sentences (the
+    digest's), the flags (unmet need, binding budgets), the price of security, why there
+    is no plan (or the closest plan and what it moves), and the report."""
     from stockpile.diagnose import named_limits
-    from stockpile.result import STATUS_WORDS
+    from stockpile.scenarios.overrides import row_annotator
 
     result = outcome.result
+    params = getattr(outcome, "params", None)
+    changes = getattr(outcome, "changes", None) or []
+    annotate = row_annotator(changes)
     out = Console(highlight=False)
-    out.print(STATUS_WORDS[result.status])
-    if result.log:  # how the solver got there, when not the usual way
-        out.print(f"[dim]{result.log[:1].upper()}{result.log[1:]}.[/]")
-    if result.has_plan:
-        out.print(cost_table(result))
-        for line in unmet_lines(result):
+    scenario = getattr(outcome, "scenario", None)
+    if scenario is not None:
+        for line in scenario_lines(scenario, changes):
             out.print(line)
+    out.print(status_line(result))
+    if result.log:  # how the solver got there, when not the usual way
+        out.print(f"[dim]{escape(result.log[:1].upper() + result.log[1:])}.[/]")
+    if result.closest:
+        out.print(
+            "[bold red]The plan shown is the closest plan: it does NOT meet the "
+            "requirements.[/] [red]It had to move these limits:[/]"
+        )
+        for r in result.relaxations:
+            out.print(f"  [red]-[/] {escape(annotate(r.sheet, r.row, r.text))}")
+    if result.shows_plan:
+        out.print(cost_table(result))
+    if result.has_plan and params is not None:
+        for line in plan_lines(params, result):
+            out.print(line)
+    flags = [*unmet_lines(result)]
+    if result.has_plan and params is not None:
+        from stockpile.reports.digest import budget_lines
+
+        flags += [_plain(x) for x in budget_lines(result)]
+    if flags:
+        out.print("[b]Flags[/]:")
+        for line in flags:
+            out.print(f"  [yellow]![/] {escape(line)}")
+    if result.has_plan and params is not None:
+        prices = price_lines(params, result)
+        if prices:
+            out.print("[b]The price of security[/] (shadow prices, discounted USD):")
+            for line in prices:
+                out.print(f"  - {escape(line)}")
     if result.diagnosis is not None:
         kind = (
             "an irreducible set of conflicting requirements"
@@ -210,17 +251,85 @@ def print_summary(outcome: Any) -> None:
             else "the limits that had to be relaxed to make a plan possible"
         )
         out.print(f"[b]Why no plan exists[/] ({kind}):")
-        named, linking = named_limits(result.diagnosis)
+        named, linking = named_limits(result.diagnosis, annotate)
         for text, rows in named:
-            out.print(f"  - {text}" + (f"  [dim]({rows})[/]" if rows else ""))
+            out.print(f"  - {escape(text)}" + (f"  [dim]({escape(rows)})[/]" if rows else ""))
         if linking:
             out.print(
                 f"  [dim](and {linking} balance rows linking them; all are listed on the "
                 "report's Infeasibility sheet)[/]"
             )
-        out.print(result.diagnosis.suggestion)
+        out.print(escape(result.diagnosis.suggestion))
     if outcome.report_path:
-        out.print(f"Report: {outcome.report_path}")
+        out.print(f"Report: {escape(str(Path(outcome.report_path).resolve()))}")
+
+
+def status_line(result: Any) -> str:
+    """The status in planner words; a plan that leaves disruption need uncovered says so
+    (the coverage floor, min_coverage, allows it) instead of "meets every requirement"
+    alone."""
+    from stockpile.result import STATUS_WORDS
+
+    words = STATUS_WORDS[result.status]
+    unmet = [(f.future, m, t) for f in result.futures for m, t in f.unmet_t.items()]
+    if not (result.has_plan and unmet):
+        return words
+    if len(unmet) <= 3:
+        left = "; ".join(
+            f"{_tonnes(t)} t of {m} disruption need stays uncovered in {future}"
+            for future, m, t in unmet
+        )
+    else:
+        futures = len({future for future, _, _ in unmet})
+        left = (
+            f"disruption need stays uncovered for {len(unmet)} materials in {futures} "
+            "future(s) (listed below)"
+        )
+    return f"{words.rstrip('.')}; {left} (allowed by min_coverage)."
+
+
+def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> list[str]:
+    """The scenario, where it was defined and what it says, then what each override
+    changed: "Budget 2026: x0.7 (600,000,000 -> 420,000,000 USD)" (the first
+    ``per_override`` rows of each override, then how many more)."""
+    where = f" ({scenario.origin})" if scenario.origin else ""
+    said = f": {scenario.description}" if scenario.description else ""
+    lines = [f"[b]Scenario {escape(scenario.name)}[/]{escape(where + said)}"]
+    for ov in scenario.overrides:
+        mine = [c for c in changes if c.override is ov]
+        lines += [f"  {escape(c.text())}" for c in mine[:per_override]]
+        if len(mine) > per_override:
+            lines.append(f"  [dim](and {len(mine) - per_override} more rows, each {mine[0].op})[/]")
+        if not mine:
+            lines.append(f"  {escape(ov.target_text)}")
+    return lines
+
+
+def plan_lines(params: Any, result: Any) -> list[str]:
+    """The plan in a few sentences: the digest's futures and seabed sentences."""
+    from stockpile.reports.digest import futures_sentence, seabed_lines
+
+    futures = futures_sentence(params, result, unmet=False)
+    return [
+        escape(_plain(x)) for x in ([futures] if futures else []) + seabed_lines(params, result)
+    ]
+
+
+def price_lines(params: Any, result: Any) -> list[str]:
+    """The digest's shadow-price sentences: the dearest target tonne per material (with
+    why the last year is dearest) and the dearest tonne of need per disruption."""
+    from stockpile.reports.digest import cover_price_line, target_price_line
+
+    return [
+        _plain(x)
+        for x in (target_price_line(params, result), cover_price_line(params, result))
+        if x
+    ]
+
+
+def _plain(markdown: str) -> str:
+    """The digest's Markdown as plain text (no ** or backticks)."""
+    return markdown.replace("**", "").replace("`", "")
 
 
 def cost_table(result: Any) -> Any:
@@ -231,6 +340,8 @@ def cost_table(result: Any) -> Any:
     from stockpile.model.objective import PARTS
 
     title = "Expected discounted cost (USD)"
+    if getattr(result, "closest", False):
+        title += " of the closest plan, which does not meet the requirements"
     table = Table(title=title, title_justify="left", min_width=len(title) + 4)
     table.add_column("part")
     table.add_column("USD", justify="right")
@@ -248,7 +359,7 @@ def cost_table(result: Any) -> Any:
 
 
 def unmet_lines(result: Any) -> list[str]:
-    """One line per future and material with unmet need: 'broad_conflict: 120 t of
+    """One line per future and material with unmet need: 'broad_conflict: 120.0 t of
     graphite unmet from 2031'."""
     return [
         f"{f.future}: {_tonnes(t)} t of {m} unmet from {f.first_unmet_year[m]}"
@@ -258,26 +369,84 @@ def unmet_lines(result: Any) -> list[str]:
 
 
 def _tonnes(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.3g}"
+    return f"{x:,.1f}" if abs(x) >= 1 else f"{x:,.3g}"
+
+
+def print_scenarios(scenarios: list[Any], as_json: bool) -> None:
+    """``stockpile scenarios``: one line per scenario (name, what it changes, where it is
+    defined), or the scenarios with their overrides as JSON."""
+    if as_json:
+        echo_json(
+            [
+                {
+                    "name": s.name,
+                    "defined_in": s.origin or None,
+                    "description": s.summary(),
+                    "overrides": [
+                        {
+                            "sheet": o.sheet,
+                            "key": o.key,
+                            "column": o.column or None,
+                            "op": o.op,
+                            "value": o.value,
+                            "note": o.note or None,
+                            "row": o.row,
+                        }
+                        for o in s.overrides
+                    ],
+                }
+                for s in scenarios
+            ]
+        )
+        return
+    out = Console(highlight=False, soft_wrap=True)  # one line each, however long
+    for s in scenarios:
+        n = len(s.overrides)
+        where = f"{s.origin or 'code'}, {n} override{'s' if n != 1 else ''}"
+        out.print(f"[b]{escape(s.name)}[/]: {escape(s.summary())} [dim]({escape(where)})[/]")
+    err.print("Solve one with `stockpile solve --scenario NAME`; compare with `-s NAME`.")
 
 
 def print_comparison(outcome: Any) -> None:
-    """The comparison on stdout: each scenario's status and objective against the base."""
+    """The comparison on stdout: each scenario's plan and objective against the base (in
+    USD with the relative change), then what each scenario without a least-cost plan
+    means. How the solver got there (warm or cold re-solves) is left out."""
+    from rich import box
     from rich.table import Table
+
+    from stockpile.scenarios.compare import closest, delta_text, plan_words, shows_plan
 
     out = Console(highlight=False)
     base = outcome.outcomes[0]
-    table = Table(title="Scenarios against the base (discounted USD)", title_justify="left")
-    for name, justify in (("scenario", "left"), ("status", "left"), ("objective", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    table.add_column("vs base", justify="right")
+    table = Table(
+        title="Scenarios against the base (discounted USD)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    # names and numbers whole on one line; the status may wrap
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("status", overflow="fold")
+    table.add_column("objective", justify="right", no_wrap=True)
+    table.add_column("vs base", justify="right", no_wrap=True)
     for o in outcome.outcomes:
-        objective = f"{o.objective_usd:,.0f}" if o.has_plan else "-"
+        objective = f"{o.objective_usd:,.0f}" if shows_plan(o) else "-"
         delta = (
-            f"{o.objective_usd - base.objective_usd:+,.0f}"
-            if o is not base and o.has_plan and base.has_plan
+            delta_text(o.objective_usd, base.objective_usd, "USD")
+            if o is not base and shows_plan(o) and shows_plan(base)
             else ""
         )
-        table.add_row(o.name, o.status, objective, delta)
+        status = o.status + (" (closest plan)" if closest(o) else "")
+        table.add_row(
+            escape(o.name), status if o.has_plan else f"[red]{status}[/]", objective, delta
+        )
     out.print(table)
-    out.print(f"Comparison: {outcome.path}")
+    for o in outcome.outcomes:
+        if closest(o):
+            out.print(
+                f"[red]{escape(o.name)}: the closest plan does NOT meet the requirements; it "
+                f"moves {len(o.result.relaxations)} limit(s) (the comparison's Diagnosis sheet).[/]"
+            )
+        elif not o.has_plan:
+            out.print(f"{escape(o.name)}: {plan_words(o)}; see the comparison's Diagnosis sheet.")
+    out.print(f"Comparison: {escape(str(outcome.path))}")

@@ -8,7 +8,7 @@ relax. Pure Python: no Pyomo, no HiGHS.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -56,12 +56,19 @@ def is_linking(member: IisMember) -> bool:
     return member.family in STRUCTURAL or member.family.startswith("bound:")
 
 
-def named_limits(diagnosis: Diagnosis) -> tuple[list[tuple[str, str]], int]:
+def named_limits(
+    diagnosis: Diagnosis, annotate: Callable[[str, int | None, str], str] | None = None
+) -> tuple[list[tuple[str, str]], int]:
     """What a diagnosis says in planner terms: (text, workbook rows) of every member that
     names a limit, the rows as "Sheet row N: what; ...", in the diagnosis's order; and
-    how many linking members (``is_linking``) were left out."""
+    how many linking members (``is_linking``) were left out. ``annotate(sheet, row,
+    what)`` may rewrite what a row says (e.g. that a scenario changed its value)."""
+
+    def said(s: str, r: int | None, w: str) -> str:
+        return annotate(s, r, w) if annotate is not None else w
+
     lines = [
-        (m.text, "; ".join(f"{s} row {r}: {w}" for s, r, w in m.sources))
+        (m.text, "; ".join(f"{s} row {r}: {said(s, r, w)}" for s, r, w in m.sources))
         for m in diagnosis.members
         if not is_linking(m)
     ]

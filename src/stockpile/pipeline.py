@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stockpile import package_version
 from stockpile.data.inputs import Inputs
@@ -19,6 +19,9 @@ from stockpile.data.problems import Problem
 from stockpile.result import SolveResult
 from stockpile.solver.highs import SolveOptions, highs_version
 from stockpile.solver.policy import Resolver
+
+if TYPE_CHECKING:
+    from stockpile.scenarios.overrides import Change, Scenario
 
 Phase = Callable[[str], None]
 
@@ -71,6 +74,9 @@ class Run:
     warnings: list[Problem]
     provenance: dict[str, Any] = field(default_factory=dict)
     report_path: Path | None = None
+    #: the scenario applied (``--scenario``) and every input value it changed
+    scenario: Scenario | None = None
+    changes: list[Change] = field(default_factory=list)
 
 
 def run(
@@ -98,12 +104,14 @@ def run(
     digest = sha256(input_path)
     inputs, warnings = load(input_path)
     extra: dict[str, Any] | None = None
+    found: Scenario | None = None
+    changes: list[Change] = []
     if scenario is not None:
-        from stockpile.scenarios.apply import apply_scenario
+        from stockpile.scenarios.apply import apply_scenario_traced
         from stockpile.scenarios.commands import find_scenarios
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
-        inputs = apply_scenario(inputs, found)
+        inputs, changes = apply_scenario_traced(inputs, found)
         extra = {
             "scenario": found.name,
             "scenario_defined_in": found.origin,
@@ -115,7 +123,7 @@ def run(
     params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
 
-    outcome = Run(input_path, inputs, params, result, warnings)
+    outcome = Run(input_path, inputs, params, result, warnings, scenario=found, changes=changes)
     return finish(outcome, digest, started, report_path, on_phase, display_name, extra)
 
 

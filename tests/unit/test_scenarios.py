@@ -653,7 +653,15 @@ def test_cli_compare_writes_base_and_every_scenario(hand_book: Path, tmp_path: P
     assert got["no_a"]["objective_usd"] == pytest.approx(1800 + 25 + 75, rel=1e-9)
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Comparison", "Charts", "Deltas", "Stock", "Sourcing", "Overrides"]
+    assert wb.sheetnames == [
+        "Comparison",
+        "Diagnosis",
+        "Charts",
+        "Deltas",
+        "Stock",
+        "Sourcing",
+        "Overrides",
+    ]
     rows = list(wb["Comparison"].iter_rows(values_only=True))
     header = next(r for r in rows if r and r[0] == "kpi")
     assert list(header) == ["kpi", "unit", "base", "cheap_b", "too_much", "more_money", "no_a"]
@@ -665,7 +673,9 @@ def test_cli_compare_writes_base_and_every_scenario(hand_book: Path, tmp_path: P
     assert kpi["expected cost"][2] is None  # too_much: no plan
     assert kpi["investment"][0] == 0
     no_plan = [r for r in rows if r and r[0] == "too_much"]
-    assert no_plan and no_plan[0][1] == "infeasible" and "stock_target" in no_plan[0][3]
+    assert no_plan and no_plan[0][1] == "infeasible" and "Diagnosis sheet" in no_plan[0][2]
+    said = [r for r in wb["Diagnosis"].iter_rows(values_only=True) if r[0] == "too_much"]
+    assert any("stock_target" in r[3] for r in said)
     assert len(wb["Charts"]._charts) >= 5
     overrides = [r for r in wb["Overrides"].iter_rows(values_only=True) if r[0] == "no_a"]
     assert overrides[0][1] == other.name

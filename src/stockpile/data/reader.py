@@ -17,6 +17,7 @@ Such an ``Inputs`` never leaves this module: any error raises ``InputError``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +250,13 @@ def _read_settings(raw: RawSheet | None, problems: list[Problem], incomplete: se
         col = known[name]
         value, problem = parse_cell(SETTINGS, col, r, value_cell, column=_SETTING_VALUE.name)
         if problem is not None:
-            problems.append(problem)
+            # every setting sits in the same "value" column: the message names the setting
+            message = (
+                f"{name} is blank"
+                if value_cell is None or is_blank(value_cell)
+                else f"{name}: {problem.message}"
+            )
+            problems.append(replace(problem, message=message))
             bad.add(name)
         elif value is not None:
             values[name] = value

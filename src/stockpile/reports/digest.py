@@ -26,7 +26,8 @@ def _sig(x: float, digits: int = 3) -> str:
     return f"{rounded:,.0f}" if abs(rounded) >= 10 ** (digits - 1) else f"{rounded:,.{digits}g}"
 
 
-def _usd(x: float) -> str:
+def usd_text(x: float) -> str:
+    """Money as a planner reads it: 3 significant figures, in USD, M USD or bn USD."""
     if abs(x) >= 1e9:
         return f"{_sig(x / 1e9)} bn USD"
     if abs(x) >= 1e6:
@@ -46,9 +47,7 @@ def digest_markdown(params: Params, result: SolveResult) -> str:
         f"| material | delivered {first}-{last} (t) | sources carrying it (share of deliveries) |",
         "|---|---:|---|",
     ]
-    delivered: dict[tuple[str, str], float] = defaultdict(float)
-    for (s, m, _l, _t), v in result.values["Ship"].items():
-        delivered[m, s] += v
+    delivered = _delivered(result)
     for m in p.MATERIALS:
         total = sum(v for (mm, _), v in delivered.items() if mm == m)
         shares = sorted(
@@ -58,58 +57,105 @@ def digest_markdown(params: Params, result: SolveResult) -> str:
         carried = ", ".join(f"{s} {share:.0%}" for share, s in shares if share >= 0.005)
         lines.append(f"| {m} | {_sig(total)} | {carried or 'none'} |")
 
-    seabed = [s for s in p.SOURCES if p.source_type[s] == "seabed"]
+    seabed = seabed_lines(p, result)
     if seabed:
-        lines += ["", "**What the seabed source contributes.**"]
-        for s in seabed:
-            bought = {t: v for (ss, t), v in result.values["Buy"].items() if ss == s and v > 1e-6}
-            if not bought:
-                lines.append(f"`{s}` is not used.")
-                continue
-            stocked = []
-            for m in p.outputs[s]:
-                total = sum(v for (mm, _), v in delivered.items() if mm == m)
-                mine = delivered.get((m, s), 0.0)
-                if total > 0 and mine > 0:
-                    stocked.append(f"{m} {_sig(mine)} t ({mine / total:.0%} of all {m})")
-            resold = [
-                f"{m} {_sig(v)} t"
-                for m in p.outputs[s]
-                if (
-                    v := sum(
-                        x
-                        for (ss, mm, _), x in result.values["Surplus"].items()
-                        if ss == s and mm == m
-                    )
-                )
-                > 0.5
-            ]
-            years = f"{min(bought)}-{max(bought)}"
-            lines.append(
-                f"`{s}` is bought in {years} ({_sig(sum(bought.values()))} "
-                f"{_activity_unit(p, s)} in all) and stockpiles "
-                + (", ".join(stocked) or "nothing")
-                + (f"; it resells {', '.join(resold)}." if resold else ".")
-            )
+        lines += ["", "**What the seabed source contributes.**", *seabed]
 
     lines += ["", "**The price of security** (shadow prices, discounted USD):", ""]
-    targets = result.rows.get("stock_target", {})
+    target = target_price_line(p, result)
+    cover = cover_price_line(p, result)
+    lines += [f"- {x}" for x in ([target] if target else []) + budget_lines(result)]
+    lines += [f"- {cover}"] if cover else []
+    return "\n".join(lines) + "\n"
+
+
+def _delivered(result: SolveResult) -> dict[tuple[str, str], float]:
+    """Tonnes the plan delivers into storage over the horizon, per (material, source)."""
+    delivered: dict[tuple[str, str], float] = defaultdict(float)
+    for (s, m, _l, _t), v in result.values["Ship"].items():
+        delivered[m, s] += v
+    return delivered
+
+
+def seabed_lines(p: Params, result: SolveResult) -> list[str]:
+    """One sentence per seabed source: when it is bought, what it stockpiles and resells."""
+    delivered = _delivered(result)
+    lines = []
+    for s in (s for s in p.SOURCES if p.source_type[s] == "seabed"):
+        bought = {t: v for (ss, t), v in result.values["Buy"].items() if ss == s and v > 1e-6}
+        if not bought:
+            lines.append(f"`{s}` is not used.")
+            continue
+        stocked = []
+        for m in p.outputs[s]:
+            total = sum(v for (mm, _), v in delivered.items() if mm == m)
+            mine = delivered.get((m, s), 0.0)
+            if total > 0 and mine > 0:
+                stocked.append(f"{m} {_sig(mine)} t ({mine / total:.0%} of all {m})")
+        resold = [
+            f"{m} {_sig(v)} t"
+            for m in p.outputs[s]
+            if (
+                v := sum(
+                    x for (ss, mm, _), x in result.values["Surplus"].items() if ss == s and mm == m
+                )
+            )
+            > 0.5
+        ]
+        years = f"{min(bought)}-{max(bought)}"
+        lines.append(
+            f"`{s}` is bought in {years} ({_sig(sum(bought.values()))} "
+            f"{_activity_unit(p, s)} in all) and stockpiles "
+            + (", ".join(stocked) or "nothing")
+            + (f"; it resells {', '.join(resold)}." if resold else ".")
+        )
+    return lines
+
+
+def target_price_line(p: Params, result: SolveResult) -> str | None:
+    """The dearest tonne of the plan's stock target per material, and why it sits in the
+    last year when it does (the end of the horizon)."""
+    last = p.YEARS[-1]
     best: dict[str, tuple[float, int]] = {}
-    for key, row in targets.items():
+    earlier: dict[str, tuple[float, int]] = {}  # the dearest before the last year
+    for key, row in result.rows.get("stock_target", {}).items():
         if len(key) != 2:
             continue  # a disruption's future: its targets hold again after recovery
         m, t = key
-        if row.dual is not None and row.dual > 1e-6 and row.dual > best.get(m, (0.0, 0))[0]:
+        if row.dual is None or row.dual <= 1e-6:
+            continue
+        if row.dual > best.get(m, (0.0, 0))[0]:
             best[m] = (row.dual, t)
-    if best:
-        lines.append(
-            "- The dearest tonne of the plan's stock target per material: "
-            + "; ".join(
-                f"{m} {_sig(d)} USD/t ({t})"
-                for m, (d, t) in sorted(best.items(), key=lambda kv: -kv[1][0])
-            )
-            + "."
+        if t != last and row.dual > earlier.get(m, (0.0, 0))[0]:
+            earlier[m] = (row.dual, t)
+    if not best:
+        return None
+
+    def one(m: str, d: float, t: int) -> str:
+        if t != last or m not in earlier:
+            return f"{m} {_sig(d)} USD/t ({t})"
+        e, te = earlier[m]
+        return f"{m} {_sig(d)} USD/t ({t}; {_sig(e)} in {te})"
+
+    text = (
+        "The dearest tonne of the plan's stock target per material: "
+        + "; ".join(one(m, d, t) for m, (d, t) in sorted(best.items(), key=lambda kv: -kv[1][0]))
+        + "."
+    )
+    if any(t == last for _, t in best.values()):
+        text += (
+            f" Where it falls in {last}, that is the end of the horizon: nothing after "
+            f"{last} values stock, so a tonne required in the last year carries its full "
+            "purchase price, while a tonne required earlier still serves the later years and "
+            "costs only what having it sooner costs: holding, interest, a tighter budget "
+            "(after the semicolon: the dearest earlier year)."
         )
+    return text
+
+
+def budget_lines(result: SolveResult) -> list[str]:
+    """The years in which a budget row binds (a negative dual), in the plan and in each
+    disruption's future."""
     budget: dict[int, float] = {}
     future_budget: dict[str, list[int]] = defaultdict(list)
     for key, row in result.rows.get("budget", {}).items():
@@ -119,19 +165,26 @@ def digest_markdown(params: Params, result: SolveResult) -> str:
             budget[key[0]] = row.dual
         else:
             future_budget[key[0]].append(key[1])
+    lines = []
     if budget:
         lines.append(
-            "- The budget binds in the plan in "
+            "The budget binds in the plan in "
             + ", ".join(f"{t} ({-d:.3f} USD saved per extra USD)" for t, d in budget.items())
             + "."
         )
     if future_budget:
         lines.append(
-            "- It binds in a disruption's future too: "
+            ("It binds" if budget else "The budget binds")
+            + " in a disruption's future too: "
             + "; ".join(f"{d} {_years(ts)}" for d, ts in future_budget.items())
             + "."
         )
-    # per disruption and material, the dearest year of need if the disruption happens
+    return lines
+
+
+def cover_price_line(p: Params, result: SolveResult) -> str | None:
+    """Per disruption and material, the dearest year of need if the disruption happens
+    (conditional shadow prices of disruption_cover): the five dearest."""
     dearest: dict[tuple[str, str], tuple[float, int]] = {}
     for (d, m, t), row in result.rows.get("disruption_cover", {}).items():
         prob = p.probability[d]
@@ -140,71 +193,82 @@ def digest_markdown(params: Params, result: SolveResult) -> str:
         value = row.dual / prob
         if value > dearest.get((d, m), (0.0, 0))[0]:
             dearest[d, m] = (value, t)
-    if dearest:
-        lines.append(
-            "- What one more tonne of need would cost if the disruption happens (the "
-            f"{min(len(dearest), DEAREST)} dearest, each in its dearest year): "
-            + "; ".join(
-                f"{d} / {m} {_sig(y)} USD/t ({t})"
-                for (d, m), (y, t) in sorted(dearest.items(), key=lambda kv: -kv[1][0])[:DEAREST]
-            )
-            + "."
+    if not dearest:
+        return None
+    return (
+        "What one more tonne of need would cost if the disruption happens (the "
+        f"{min(len(dearest), DEAREST)} dearest, each in its dearest year): "
+        + "; ".join(
+            f"{d} / {m} {_sig(y)} USD/t ({t})"
+            for (d, m), (y, t) in sorted(dearest.items(), key=lambda kv: -kv[1][0])[:DEAREST]
         )
-    return "\n".join(lines) + "\n"
+        + "."
+    )
 
 
 def _cost_lines(p: Params, result: SolveResult) -> list[str]:
-    """The expected cost and its parts, then the futures: the costliest, and every
-    future and material with unmet need."""
+    """The expected cost and its parts, then the futures."""
+    futures = futures_sentence(p, result)
+    return [cost_sentence(p, result), *(["", futures] if futures else [])]
+
+
+def cost_sentence(p: Params, result: SolveResult) -> str:
+    """The expected cost and its parts (and the risk-weighted objective, if any)."""
     first, last = p.YEARS[0], p.YEARS[-1]
     parts = result.parts
     expected = result.expected_cost_usd
     if expected is None:
         expected = result.objective_usd or 0.0
     text = (
-        f"Status `{result.status}`. The plan's expected cost is **{_usd(expected)}** over "
-        f"{first}-{last}, discounted to {first}: purchases {_usd(parts['purchase_usd'])}, "
-        f"transport {_usd(parts['transport_usd'])}, holding {_usd(parts['holding_usd'])}, "
-        f"capacity investment {_usd(parts['investment_usd'])}, minus resale income "
-        f"{_usd(parts['resale_usd'])}, plus an expected shortfall penalty of "
-        f"{_usd(parts['shortfall_penalty_usd'])}."
+        f"Status `{result.status}`. The plan's expected cost is **{usd_text(expected)}** over "
+        f"{first}-{last}, discounted to {first}: purchases {usd_text(parts['purchase_usd'])}, "
+        f"transport {usd_text(parts['transport_usd'])}, holding {usd_text(parts['holding_usd'])}, "
+        f"capacity investment {usd_text(parts['investment_usd'])}, minus resale income "
+        f"{usd_text(parts['resale_usd'])}, plus an expected shortfall penalty of "
+        f"{usd_text(parts['shortfall_penalty_usd'])}."
     )
     if result.cvar_usd is not None:
         text += (
             f" With risk weight {p.risk_weight:g} the objective is "
-            f"{_usd(result.objective_usd or 0.0)}; the CVaR term (the expected cost of the "
-            f"worst {1 - p.cvar_level:.0%} of futures) is {_usd(result.cvar_usd)}."
+            f"{usd_text(result.objective_usd or 0.0)}; the CVaR term (the expected cost of the "
+            f"worst {1 - p.cvar_level:.0%} of futures) is {usd_text(result.cvar_usd)}."
         )
-    lines = [text]
+    return text
+
+
+def futures_sentence(p: Params, result: SolveResult, unmet: bool = True) -> str | None:
+    """The futures the plan is weighed over, the costliest, and (``unmet``) every future
+    and material with unmet need; None without disruptions."""
     disruptions = [f for f in result.futures if f.future != "base"]
     if not disruptions:
-        return lines
+        return None
     base = next((f for f in result.futures if f.future == "base"), None)
     worst = max(result.futures, key=lambda f: f.cost_usd)
-    futures = (
+    text = (
         f"It is weighed over {len(result.futures)} futures: "
         + (
-            f"no disruption (probability {base.probability:.0%}, cost {_usd(base.cost_usd)})"
+            f"no disruption (probability {base.probability:.0%}, cost {usd_text(base.cost_usd)})"
             if base
             else ""
         )
         + "".join(
             f", {f.future} ({f.probability:.0%} from {p.start_year[f.future]})" for f in disruptions
         )
-        + f". The costliest future is {worst.future}: {_usd(worst.cost_usd)}"
+        + f". The costliest future is {worst.future}: {usd_text(worst.cost_usd)}"
         + (" if it happens." if worst.future in p.start_year else ".")
     )
-    unmet = [
+    if not unmet:
+        return text
+    left = [
         f"{f.future}: {_sig(t)} t of {m} from {f.first_unmet_year[m]}"
         for f in result.futures
         for m, t in f.unmet_t.items()
     ]
-    futures += (
-        " Need left unmet: " + "; ".join(unmet) + "."
-        if unmet
+    return text + (
+        " Need left unmet: " + "; ".join(left) + "."
+        if left
         else " Every future's need is met in full."
     )
-    return [*lines, "", futures]
 
 
 def _years(years: list[int]) -> str:

@@ -28,7 +28,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,11 @@ class _SheetLayout:
         self.widths[col] = max(self.widths.get(col, 0), min(need, MAX_WIDTH))
 
     def block(self, key: str, df: pd.DataFrame, top: int) -> _Placed:
-        """Title, note, then the frame as an Excel table; returns where it is."""
+        """Title, note, then the frame as an Excel table; returns where it is.
+
+        ``df.attrs``: ``title``, ``note``, ``empty`` (what an empty table says),
+        ``free_text`` (columns whose text runs on to the right), ``wrap`` (columns whose
+        text always wraps: multi-line text) and ``number_formats`` (column -> format)."""
         ws, style = self.ws, self.styles
         attrs = df.attrs
         # pandas deep-copies attrs into every column taken out of a frame; not needed here
@@ -294,10 +298,15 @@ class _SheetLayout:
             row += 1
         header = row
         free_text = set(attrs.get("free_text", ()))
+        # optional: columns whose text always wraps (multi-line text), number formats
+        wrap = set(attrs.get("wrap", ()))
+        formats: Mapping[str, str] = attrs.get("number_formats", {})
         units = df["unit"].tolist() if "unit" in columns else None
         numeric_columns: list[bool] = []
         for j, name in enumerate(columns):
-            numeric = self._column(j, name, df.iloc[:, j], header, units, free_text)
+            numeric = self._column(
+                j, name, df.iloc[:, j], header, units, free_text, wrap, formats.get(name)
+            )
             numeric_columns.append(numeric)
             self.wrapping.append((header, j, name, True))
             # a header wraps at spaces: as wide as its longest word, or all of it if short
@@ -336,9 +345,14 @@ class _SheetLayout:
         header: int,
         units: Sequence[Any] | None,
         free_text: set[str],
+        wrap: Collection[str] = (),
+        fmt: str | None = None,
     ) -> bool:
-        """Write one column's data cells; True if it holds numbers and no text."""
-        fixed = column_format(name)
+        """Write one column's data cells; True if it holds numbers and no text.
+
+        A column in ``wrap`` wraps every text (at ``MAX_WIDTH``; its rows grow to fit);
+        ``fmt`` replaces the number format the header implies."""
+        fixed = fmt or column_format(name)
         if (fixed or units is None) and _plain_numbers(values):
             return self._number_column(j, values, header, fixed)
         ws, style = self.ws, self.styles
@@ -360,7 +374,7 @@ class _SheetLayout:
             r = header + 1 + i
             if isinstance(value, str):
                 has_text = True
-                if wraps and len(value) + 3 > MAX_WIDTH:
+                if wraps and (name in wrap or len(value) + 3 > MAX_WIDTH):
                     ws.write_string(r, j, value, wrap_style)
                     self.wrapping.append((r, j, value, False))
                     longest = MAX_WIDTH
@@ -508,8 +522,10 @@ def _charts_sheet(
 
     Each block's ``attrs["charts"]`` lists the charts drawn from it: dicts with
     ``type`` (line, stacked or bar), ``title``, ``y_title``, ``x_title`` and
-    ``columns`` (the series; the block's first column gives the categories), and for
-    a line chart ``markers`` (series drawn as markers only, e.g. a target) and
+    ``columns`` (the series; the block's first column gives the categories),
+    optionally ``from_zero`` (a column or line chart's value axis starts at 0 when no
+    value is negative; bar charts always do), and for a line chart ``markers`` (series
+    drawn as markers only, e.g. a target) and
     ``colours: "distinct"`` (each line its own colour, the first one thicker) or
     ``colours: "futures"`` (the same, the lines after the first dashed: a future that
     follows the plan for a while shows both colours there).
@@ -573,7 +589,8 @@ def _chart(
     rotate = {"rotation": -45} if kind != "bar" and len(df) > 8 else {}
     # a bar chart's value axis is its x axis in XlsxWriter's terms
     value_axis: dict[str, Any] = {"name": y_title, "num_format": fmt, "num_font": small}
-    if kind == "bar" and all((df[c].dropna() >= 0).all() for c in spec["columns"]):
+    from_zero = kind == "bar" or spec.get("from_zero")  # optional for the other kinds
+    if from_zero and all((df[c].dropna() >= 0).all() for c in spec["columns"]):
         value_axis["min"] = 0  # bars from zero (LibreOffice would start at the smallest)
     category_axis: dict[str, Any] = {"num_font": {**small, **rotate}}
     if spec.get("x_title"):

@@ -16,7 +16,7 @@ from stockpile.data.inputs import RECORDS, Inputs, Record, Settings
 from stockpile.data.problems import InputError, Problem
 from stockpile.data.schema import KEY_SEPARATOR, SETTINGS, SHEETS, SHEETS_BY_NAME, Sheet
 from stockpile.data.validate import check_inputs, order_problems
-from stockpile.scenarios.overrides import SHEET, STAR, Override, Scenario
+from stockpile.scenarios.overrides import SHEET, STAR, Change, Override, Scenario
 from stockpile.scenarios.parse import (
     Parsed,
     check_override,
@@ -44,6 +44,13 @@ def apply_scenario(inputs: Inputs, scenario: Scenario) -> Inputs:
     applying them in order (a key that matches no row), else those ``check_inputs``
     finds in the result, each pointed at the Scenarios row that caused it.
     """
+    return apply_scenario_traced(inputs, scenario)[0]
+
+
+def apply_scenario_traced(inputs: Inputs, scenario: Scenario) -> tuple[Inputs, list[Change]]:
+    """``apply_scenario``, and every value it changed (in override order): what the
+    input workbook holds and what the scenario made of it, so that the terminal, the
+    report and the comparison can say "600,000,000 -> 420,000,000 USD"."""
     parsed: list[Parsed] = []
     problems: list[Problem] = []
     for ov in scenario.overrides:
@@ -67,7 +74,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario) -> Inputs:
         state.apply(p, problems)
     if problems:
         raise InputError(order_problems(problems))
-    return state.checked(scenario.name)
+    return state.checked(scenario.name), state.changes
 
 
 class _State:
@@ -77,6 +84,7 @@ class _State:
         self.settings: Settings = inputs.settings
         self.settings_changed: dict[str, Override] = {}
         self.deleted: list[Override] = []
+        self.changes: list[Change] = []
         self.tables: dict[str, list[_Tracked]] = {
             s.name: [_Tracked(r) for r in inputs.table(s.name)] for s in SHEETS if not s.settings
         }
@@ -90,6 +98,10 @@ class _State:
             new = _combine(ov.op, old, p.value)
             self.settings = self.settings.model_copy(update={name: new})
             self.settings_changed[name] = ov
+            row = (self.settings.rows or {}).get(name)
+            self.changes.append(
+                Change(ov, p.sheet.name, row, name, "value", old, new, p.column.unit, True)
+            )
             return
         table = self.tables[p.sheet.name]
         if ov.op == "add_row":
@@ -101,6 +113,7 @@ class _State:
                 problems.append(override_problem(ov, "value", ov.value, f"bad row: {exc}", ""))
                 return
             table.append(_Tracked(rec, added_by=ov))
+            self.changes.append(_row_change(ov, p.sheet, rec, None))
             return
         hits = [t for t in table if _matches(t.rec, p)]
         if not hits:
@@ -109,6 +122,7 @@ class _State:
         if ov.op == "delete_row":
             self.tables[p.sheet.name] = [t for t in table if not _matches(t.rec, p)]
             self.deleted.append(ov)
+            self.changes += [_row_change(ov, p.sheet, t.rec, _base_row(t)) for t in hits]
             return
         assert p.column is not None
         name = p.column.name
@@ -116,8 +130,23 @@ class _State:
             old = getattr(t.rec, name)
             if old is None and ov.op != "set":
                 continue  # a blank the reader already reported; nothing to scale
-            t.rec = t.rec.model_copy(update={name: _combine(ov.op, old, p.value)})
+            new = _combine(ov.op, old, p.value)
+            key = _key_text(p.sheet, t.rec)  # before the change: an override may move a key
+            t.rec = t.rec.model_copy(update={name: new})
             t.changed_by.append((ov, name))
+            self.changes.append(
+                Change(
+                    ov,
+                    p.sheet.name,
+                    _base_row(t),
+                    key,
+                    name,
+                    old,
+                    new,
+                    p.column.unit,
+                    only_column=_value_columns(p.sheet) == [name],
+                )
+            )
 
     def _no_match(self, p: Parsed, table: list[_Tracked]) -> Problem:
         ov = p.ov
@@ -241,6 +270,26 @@ def _traced_at(ov: Override, p: Problem, where: str) -> Problem:
         value=ov.key if ov.op == "delete_row" else ov.value,
         severity=p.severity,
     )
+
+
+def _key_text(sheet: Sheet, rec: Record) -> str:
+    return KEY_SEPARATOR.join(cell_text(getattr(rec, c)) for c in key_columns(sheet))
+
+
+def _value_columns(sheet: Sheet) -> list[str]:
+    keys = key_columns(sheet)
+    return [c.name for c in sheet.columns if c.name not in keys]
+
+
+def _base_row(t: _Tracked) -> int | None:
+    """The Excel row of a record of the input workbook (None: added by the scenario or
+    made in code)."""
+    return None if t.added_by is not None else (t.rec.row or None)
+
+
+def _row_change(ov: Override, sheet: Sheet, rec: Record, row: int | None) -> Change:
+    """A whole row deleted (``row``: where it was) or added (``row`` None)."""
+    return Change(ov, sheet.name, row, _key_text(sheet, rec), "", None, None)
 
 
 def _where(sheet: Sheet, rec: Record) -> str:

@@ -18,18 +18,17 @@ from typing import Any
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.inputs import Inputs
 from stockpile.data.problems import InputError, Problem
-from stockpile.scenarios.apply import apply_scenario
-from stockpile.scenarios.overrides import SHEET, Scenario
+from stockpile.scenarios.apply import apply_scenario, apply_scenario_traced
+from stockpile.scenarios.overrides import SHEET, Change, Scenario
 from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
 from stockpile.scenarios.sheet import read_scenarios
 from stockpile.solver.highs import SolveOptions
 
 
-def find_scenarios(
-    names: Sequence[str], input_path: Path | None, scenarios_file: Path | None
-) -> list[Scenario]:
-    """The scenarios called ``names``, in that order; ``InputError`` for an unknown name
-    or a Scenarios sheet that cannot be read."""
+def _places(
+    input_path: Path | None, scenarios_file: Path | None
+) -> list[tuple[str, dict[str, Scenario]]]:
+    """Where scenario names are looked up, in order: (where, name -> scenario)."""
     from stockpile.scenarios.bundled import bundled_scenarios
 
     places: list[tuple[str, dict[str, Scenario]]] = []
@@ -38,6 +37,29 @@ def find_scenarios(
     if input_path is not None:
         places.append((input_path.name, read_scenarios(input_path)))
     places.append(("bundled", bundled_scenarios()))
+    return places
+
+
+def list_scenarios(
+    input_path: Path | None = None, scenarios_file: Path | None = None
+) -> list[Scenario]:
+    """Every scenario ``--scenario`` can name: those of ``scenarios_file``, then of the
+    input's Scenarios sheet, then the bundled ones (a name defined twice: the first)."""
+    found: dict[str, Scenario] = {}
+    for where, defined in _places(input_path, scenarios_file):
+        for name, scenario in defined.items():
+            if name not in found:
+                origin = scenario.origin or where
+                found[name] = Scenario(scenario.name, scenario.overrides, origin)
+    return list(found.values())
+
+
+def find_scenarios(
+    names: Sequence[str], input_path: Path | None, scenarios_file: Path | None
+) -> list[Scenario]:
+    """The scenarios called ``names``, in that order; ``InputError`` for an unknown name
+    or a Scenarios sheet that cannot be read."""
+    places = _places(input_path, scenarios_file)
     found, problems = [], []
     for name in names:
         hit = next((defined[name] for _, defined in places if name in defined), None)
@@ -113,25 +135,38 @@ class Comparison:
     warnings: list[Problem]
     provenance: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    input_path: Path | None = None  # the base workbook (the bundled one when none was given)
+    #: scenario -> every input value it changed (workbook value and scenario value)
+    changes: dict[str, list[Change]] = field(default_factory=dict)
 
 
 def prepare(
     input_path: Path | None, names: Sequence[str], scenarios_file: Path | None
-) -> tuple[list[tuple[str, Inputs]], list[Scenario], list[Problem], dict[str, Any]]:
+) -> tuple[
+    list[tuple[str, Inputs]],
+    list[Scenario],
+    list[Problem],
+    dict[str, Any],
+    dict[str, list[Change]],
+]:
     """Read the base, find and apply every scenario: ``InputError`` lists every bad
-    override of every scenario at once; nothing is solved before all are valid."""
+    override of every scenario at once; nothing is solved before all are valid. Returns
+    the tasks, the scenarios, the warnings, the base's facts (for the provenance) and the
+    values each scenario changed."""
     base, warnings, facts = load_base(input_path)
     scenarios = find_scenarios(list(dict.fromkeys(names)), input_path, scenarios_file)
     tasks: list[tuple[str, Inputs]] = [(BASE, base)]
     problems: list[Problem] = []
+    changes: dict[str, list[Change]] = {}
     for s in scenarios:
         try:
-            tasks.append((s.name, apply_scenario(base, s)))
+            inputs, changes[s.name] = apply_scenario_traced(base, s)
+            tasks.append((s.name, inputs))
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise InputError(problems)
-    return tasks, scenarios, warnings, facts
+    return tasks, scenarios, warnings, facts, changes
 
 
 def compare(
@@ -158,7 +193,7 @@ def compare(
 
     started = datetime.now(UTC)
     tick = time.perf_counter()
-    tasks, scenarios, warnings, facts = prepare(input_path, names, scenarios_file)
+    tasks, scenarios, warnings, facts, changes = prepare(input_path, names, scenarios_file)
     excel.check_destination(output)
     on_start(len(tasks))
     outcomes = run_scenarios(tasks, options, workers=workers, dask=dask, on_done=on_done)
@@ -171,5 +206,13 @@ def compare(
         "run_on": f"Dask cluster {dask}" if dask is not None else f"{workers} worker process(es)",
         **run_facts(options.highs_options()),
     }
-    write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance)
-    return Comparison(outcomes, scenarios, warnings, provenance, output)
+    write_comparison(outcomes, output, scenarios=scenarios, provenance=provenance, changes=changes)
+    return Comparison(
+        outcomes,
+        scenarios,
+        warnings,
+        provenance,
+        output,
+        input_path=input_path or BUNDLED,
+        changes=changes,
+    )

@@ -29,6 +29,8 @@ override, ``apply`` applies a scenario and traces problems to their rows.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,33 @@ STAR = "*"
 #: Separator of the ``col=val`` assignments of an add_row value.
 ASSIGN_SEPARATOR = ";"
 SHEET = SCENARIOS.name
+
+
+def number_text(x: Any, unit: str = "") -> str:
+    """A value as a planner reads it: 600,000,000; 0.7; 2031 (unit "year"); text as it is."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return "blank" if x is None else str(x)
+    if unit == "year" and float(x).is_integer():
+        return str(int(x))
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}" if abs(x) < 1e15 else f"{x:.6g}"
+
+
+def op_text(op: str, value: Any) -> str:
+    """An operation as a planner reads it: x0.7, +3, -2, = 0, row deleted, row added."""
+    if op == "scale":
+        return f"x{number_text(value)}"
+    if op == "add":
+        negative = isinstance(value, int | float) and value < 0
+        return ("-" if negative else "+") + number_text(abs(value) if negative else value)
+    if op == "set":
+        return f"= {number_text(value)}"
+    if op == "delete_row":
+        return "row deleted"
+    if op == "add_row":
+        return "row added"
+    return op
 
 
 @dataclass(frozen=True)
@@ -53,6 +82,12 @@ class Override:
     row: int | None = None
     note: str = ""
 
+    @property
+    def target_text(self) -> str:
+        """The override in one phrase: "Budget * budget_usd x0.7"."""
+        parts = (self.sheet, self.key, self.column, op_text(self.op, self.value))
+        return " ".join(x for x in parts if x)
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -65,3 +100,95 @@ class Scenario:
     @property
     def description(self) -> str:
         return next((o.note for o in self.overrides if o.note), "")
+
+    def summary(self) -> str:
+        """What the scenario changes, in one line: its first note, else its overrides
+        ("Budget * budget_usd x0.7; Sources seabed_nori_d first_year +3")."""
+        return self.description or "; ".join(dict.fromkeys(o.target_text for o in self.overrides))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell (or row) of the base data that an override changed: where it is in the
+    input workbook, its value there (``before``) and after the override (``after``).
+
+    ``row`` is the Excel row in the input workbook (None for a row the scenario adds, or
+    data made in code); ``key`` names the row by its key columns ("2026",
+    "seabed_nori_d|2029"); ``column`` is "" for a whole row (deleted or added).
+    """
+
+    override: Override
+    sheet: str
+    row: int | None
+    key: str
+    column: str
+    before: Any
+    after: Any
+    unit: str = ""
+    #: the sheet has one value column besides its key: the text need not name it
+    only_column: bool = False
+
+    @property
+    def op(self) -> str:
+        """The override's operation as a planner reads it (x0.7, +3, = 0, ...)."""
+        return op_text(self.override.op, self.override.value)
+
+    def text(self) -> str:
+        """ "Budget 2026: x0.7 (600,000,000 -> 420,000,000 USD)"."""
+        where = " ".join(x for x in (self.sheet, self.key) if x)
+        if not self.column:
+            return f"{where}: {self.op}"
+        if not self.only_column:
+            where = f"{where} {self.column}"
+        unit = f" {self.unit}" if self.unit and self.unit not in _UNITLESS else ""
+        before, after = number_text(self.before, self.unit), number_text(self.after, self.unit)
+        return f"{where}: {self.op} ({before} -> {after}{unit})"
+
+    def note(self, named: bool = False) -> str:
+        """What to add where a message quotes the changed value: "after the scenario's
+        x0.7, from the workbook's 600,000,000" (``named``: the column first)."""
+        if not self.column:
+            return f"({self.op} by the scenario)"
+        before = number_text(self.before, self.unit)
+        column = f"{self.column} " if named else ""
+        return f"{column}after the scenario's {self.op}, from the workbook's {before}"
+
+
+def row_annotator(changes: Sequence[Change]) -> Callable[[str, int | None, str], str]:
+    """``annotate(sheet, row, what)``: ``what`` (what a message says a workbook row holds)
+    with a note when the scenario changed that row ("Budget row 2: 2026 budget
+    420,000,000 USD after the scenario's x0.7, from the workbook's 600,000,000")."""
+    by_row: dict[tuple[str, int], list[Change]] = {}
+    for c in changes:
+        if c.row is not None:
+            by_row.setdefault((c.sheet, c.row), []).append(c)
+
+    def annotate(sheet: str, row: int | None, what: str) -> str:
+        found = by_row.get((sheet, row)) if row is not None else None
+        if not found:
+            return what
+        named = len({c.column for c in found}) > 1
+        return f"{what} {' and '.join(c.note(named) for c in found)}"
+
+    return annotate
+
+
+#: "Sheet row N: what" as ``diagnose.named_limits`` writes a workbook row, up to the next
+#: ";", ")" or line end.
+_ROW_REF = re.compile(r"\b([A-Z][A-Za-z]+) row (\d+): ([^;()\n]*[^;()\n\s])")
+
+
+def annotate_text(text: str, changes: Sequence[Change]) -> str:
+    """``text`` (a diagnosis as written) with a note after every workbook row it quotes
+    that the scenario changed (see ``row_annotator``)."""
+    if not changes:
+        return text
+    annotate = row_annotator(changes)
+    return _ROW_REF.sub(
+        lambda m: f"{m[1]} row {m[2]}: {annotate(m[1], int(m[2]), m[3])}",
+        text,
+    )
+
+
+#: Units a value is shown without (a year is a number, a share a fraction).
+_UNITLESS = frozenset({"year", "share", "x", "yr"})
