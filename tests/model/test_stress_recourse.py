@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import pytest
 
-from hand import approx, build, check_b, demand, disruption_case, site, solve, source, supply_mix
+from hand import approx, build, check_b, disruption_case, site, solve, source
 from stockpile.data.params import build_params
 from stockpile.stress.plans import plan_values
 from stockpile.stress.recourse import Evaluator, solve_fresh
 from stockpile.stress.uncertainty import Draw, listed
+from stress_cases import small_case
 
 
 def plan_of(inputs):
@@ -163,42 +164,6 @@ def test_a_target_that_cannot_be_restored_is_missed() -> None:
     assert o.target_missed_t == approx({"X": 50})
     assert o.cost_usd == approx(1100)
     assert o.unmet_t == {}
-
-
-def small_case():
-    """Two materials over 2026-2030 with demand, a listed disruption and a budget."""
-    return build(
-        end=2030,
-        materials=[
-            {"material": "X", "shortfall_penalty_usd_per_t": 40, "min_coverage": 0.5},
-            {"material": "Y", "shortfall_penalty_usd_per_t": 90, "volume_m3_per_t": 1},
-        ],
-        sources=[
-            source("A", 14, 100),
-            source("B", 5, 200, country="CN"),
-            source("C", 30, 80, country="CA", kind="allied_mine"),
-        ],
-        outputs=[("A", "X", 1.0), ("B", "X", 1.0), ("B", "Y", 0.5), ("C", "Y", 1.0)],
-        sites=[site("H", hold=1, cap_m3=400), site("K", hold=2)],
-        demand=demand(*((m, t, 60.0) for m in ("X", "Y") for t in range(2026, 2031))),
-        supply_mix=supply_mix(
-            ("X", "CN", 0.8), ("X", "US", 0.2), ("Y", "CN", 0.6), ("Y", "CA", 0.4)
-        ),
-        disruptions=[
-            {"disruption": "ban", "probability": 0.3, "start_year": 2028, "duration_years": 2}
-        ],
-        disruption_impacts=[
-            {
-                "disruption": "ban",
-                "material": "*",
-                "group_type": "country",
-                "group": "CN",
-                "availability": 0.1,
-            }
-        ],
-        budget=[{"year": t, "budget_usd": 5000.0} for t in range(2026, 2031)],
-        targets=[{"material": "Y", "year": 2030, "min_stock_t": 50}],
-    )
 
 
 def test_reuse_rebuild_and_fresh_agree_on_many_draws() -> None:

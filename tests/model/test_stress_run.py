@@ -6,65 +6,14 @@ are those of the outcomes."""
 from __future__ import annotations
 
 import pytest
-from test_stress_recourse import small_case
 
 from hand import approx, disruption_case
-from stockpile.data.inputs import Inputs
 from stockpile.stress.plans import IGNORES, PLAN, ignoring_disruptions, solve_plans
 from stockpile.stress.run import evaluate, make_job
 from stockpile.stress.summary import summarize
+from stress_cases import small_case, with_types
 
 SAMPLES, BLOCK = 12, 4
-
-
-def with_types(inputs: Inputs) -> Inputs:
-    """small_case with two disruption types."""
-    return Inputs.build(
-        inputs.settings,
-        **{
-            **{
-                name: [r.model_dump() for r in getattr(inputs, name)]
-                for name in type(inputs).model_fields
-                if name != "settings"
-            },
-            "disruption_types": [
-                {
-                    "disruption_type": "cn_ban",
-                    "probability_per_yr": 0.25,
-                    "duration_min_years": 1,
-                    "duration_max_years": 3,
-                    "demand_multiplier_min": 1.0,
-                    "demand_multiplier_max": 1.3,
-                    "price_multiplier_min": 1.0,
-                    "price_multiplier_max": 2.0,
-                },
-                {
-                    "disruption_type": "ca_strike",
-                    "probability_per_yr": 0.1,
-                    "duration_min_years": 1,
-                    "duration_max_years": 1,
-                },
-            ],
-            "disruption_type_impacts": [
-                {
-                    "disruption_type": "cn_ban",
-                    "material": "*",
-                    "group_type": "country",
-                    "group": "CN",
-                    "availability_min": 0.0,
-                    "availability_max": 0.4,
-                },
-                {
-                    "disruption_type": "ca_strike",
-                    "material": "Y",
-                    "group_type": "country",
-                    "group": "CA",
-                    "availability_min": 0.3,
-                    "availability_max": 0.7,
-                },
-            ],
-        },
-    )
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ IGNORES = "ignores_disruptions"
 RISK = "risk_weight"
 
 LABELS = {
-    PLAN: "the plan (optimal against the listed disruptions)",
-    IGNORES: "the plan that ignores disruptions",
+    PLAN: "the plan",
+    IGNORES: "plan ignoring disruptions",
 }
 
 

@@ -10,6 +10,7 @@ follow.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,18 @@ from stockpile.stress.uncertainty import Uncertainty
 
 #: How many of the samples that hurt most the report lists.
 WORST = 25
+#: The first sheet (its name is its heading).
+FIRST = "Stress test"
+#: Page one's sentences are cut into lines of at most this many characters (they run on
+#: over the empty cells to their right: the width of the tables below them).
+ANSWER_WIDTH = 150
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, cut at spaces."""
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
 
 
 def money(x: float | None) -> str:
@@ -152,7 +165,7 @@ def material_table(risk: PlanRisk) -> pd.DataFrame:
 def plans_table(summary: Summary) -> pd.DataFrame:
     base = summary.plans[PLAN]
     rows = []
-    for name, r in summary.plans.items():
+    for r in summary.plans.values():
         rows.append(
             {
                 "plan": r.label,
@@ -164,7 +177,6 @@ def plans_table(summary: Summary) -> pd.DataFrame:
                 "requirement missed [%]": r.limits_missed,
                 "expected cost of its own solve [USD]": r.solve_expected_cost_usd,
                 "cost without disruption [USD]": r.base_cost_usd,
-                "id": name,
             }
         )
     return _frame(
@@ -193,78 +205,93 @@ def run_table(summary: Summary, provenance: Mapping[str, Any]) -> pd.DataFrame:
         ),
         *((str(k), str(v)) for k, v in provenance.items()),
     ]
-    return _frame([{"item": k, "value": v} for k, v in rows], ["item", "value"], "How this was run")
+    df = _frame([{"item": k, "value": v} for k, v in rows], ["item", "value"], "How this was run")
+    df.attrs["free_text"] = ("value",)
+    return df
 
 
 def chart_frames(summary: Summary) -> dict[str, pd.DataFrame]:
+    """The Charts sheet's data, in percent of the samples (the chart axes show numbers)."""
     risk = summary.plans[PLAN]
     out: dict[str, pd.DataFrame] = {}
     mats = sorted(risk.materials.values(), key=lambda r: -r.probability)
     prob = _frame(
-        [{"material": r.material, "shortfall probability [%]": r.probability} for r in mats],
-        ["material", "shortfall probability [%]"],
+        [{"material": r.material, "shortfall [% of samples]": 100 * r.probability} for r in mats],
+        ["material", "shortfall [% of samples]"],
         "Shortfall probability by material (the plan)",
     )
     prob.attrs["charts"] = [
         {
             "type": "bar",
-            "title": "How likely is a shortfall? (share of samples)",
-            "y_title": "share of samples",
-            "columns": ["shortfall probability [%]"],
+            "title": "How likely is a shortfall of each material?",
+            "y_title": "% of samples",
+            "columns": ["shortfall [% of samples]"],
         }
     ]
     out["Charts/Shortfall probability"] = prob
-    short = [r.material for r in mats if r.first_year]
-    years = sorted({t for r in mats for t in r.first_year})
-    if short and years:
+    outs = summary.outcomes[PLAN]
+    n = max(1, risk.answered)
+    any_first = Counter(min(o.first_unmet_year.values()) for o in outs.values() if o.unmet_t)
+    top = [r.material for r in mats if r.first_year][:4]
+    years = sorted(set(any_first) | {t for m in top for t in risk.materials[m].first_year})
+    if years:
+        years = list(range(years[0], years[-1] + 1))
         first = _frame(
             [
-                {"year": t, **{m: risk.materials[m].first_year.get(t, 0.0) for m in short}}
+                {
+                    "year": t,
+                    "any material": 100 * any_first.get(t, 0) / n,
+                    **{m: 100 * risk.materials[m].first_year.get(t, 0.0) for m in top},
+                }
                 for t in years
             ],
-            ["year", *short],
-            "First shortfall year: share of samples whose first unmet need of a material "
-            "falls in that year",
+            ["year", "any material", *top],
+            "First shortfall year: % of samples whose first unmet need (of any material, or "
+            "of the most exposed materials) falls in that year",
         )
         first.attrs["charts"] = [
             {
-                "type": "stacked",
-                "title": "When does the first shortfall come? (share of samples)",
-                "y_title": "share of samples",
-                "columns": short,
+                "type": "line",
+                "title": "When does the first shortfall come?",
+                "y_title": "% of samples",
+                "columns": ["any material", *top],
+                "colours": "distinct",
+                "from_zero": True,
             }
         ]
         out["Charts/First shortfall year"] = first
     costs = {name: r.cost_usd for name, r in summary.plans.items() if len(r.cost_usd)}
     if costs:
         every = np.concatenate(list(costs.values()))
-        low, high = float(every.min()), float(np.quantile(every, 0.995))
+        low, high = float(every.min()), float(np.quantile(every, 0.95))
         if high <= low:
             high = low + 1.0
-        edges = np.linspace(low, high, 21)
+        edges = np.linspace(low, high, 16)
         rows = []
-        for i in range(20):
-            row: dict[str, Any] = {"cost from [bn USD]": round(edges[i] / 1e9, 2)}
+        for i in range(16):
+            top_edge = edges[i + 1] if i < 15 else np.inf
+            label = f"{edges[i] / 1e9:.2f}" if i < 15 else f"{edges[i] / 1e9:.2f}+"
+            row: dict[str, Any] = {"cost from [bn USD]": label}
             for name, c in costs.items():
-                upper = edges[i + 1] if i < 19 else np.inf
-                row[summary.plans[name].label] = float(
-                    ((c >= edges[i]) & (c < upper)).sum() / len(c)
-                )
+                inside = (c >= edges[i]) & (c < top_edge)
+                row[summary.plans[name].label] = 100 * float(inside.sum() / len(c))
             rows.append(row)
         labels = [summary.plans[name].label for name in costs]
         dist = _frame(
             rows,
             ["cost from [bn USD]", *labels],
-            "Cost of the whole horizon across the samples: share of samples in each band",
+            "Cost of the whole horizon across the samples: % of samples in each band (the "
+            "last band: the dearest 5 % and beyond)",
         )
         dist.attrs["charts"] = [
             {
                 "type": "line",
-                "title": "Cost of the horizon across the samples (share of samples)",
-                "y_title": "share of samples",
-                "x_title": "bn USD (discounted)",
+                "title": "What does the horizon cost across the samples?",
+                "y_title": "% of samples",
+                "x_title": "bn USD (discounted), from",
                 "columns": labels,
                 "colours": "distinct",
+                "from_zero": True,
             }
         ]
         out["Charts/Cost distribution"] = dist
@@ -368,7 +395,7 @@ def uncertainty_table(u: Uncertainty, summary: Summary) -> pd.DataFrame:
             "disruption type": k.name,
             "probability per year [%]": k.probability_per_yr,
             "chance of at least one in the horizon [%]": 1 - (1 - k.probability_per_yr) ** u.years,
-            "struck first in [%] of samples": summary.struck.get(k.name, 0) / n,
+            "samples it struck [%]": summary.struck.get(k.name, 0) / n,
             "duration [yr]": _range(k.duration_years, "{:d}"),
             "demand multiplier": _range(k.demand_multiplier, "{:.2f}"),
             "price multiplier": _range(k.price_multiplier, "{:.2f}"),
@@ -401,16 +428,18 @@ def frames(
     provenance: Mapping[str, Any],
 ) -> dict[str, pd.DataFrame]:
     """Every table of the stress report, keyed as ``reports.excel.write_report`` takes them."""
-    text = answer(summary)
+    lines = [line for para in answer(summary) for line in wrap(para, ANSWER_WIDTH)]
+    head = _frame(
+        [{"what the samples say": line} for line in lines],
+        ["what the samples say"],
+        "How likely is a shortfall under the plan, and how bad",
+    )
+    head.attrs["free_text"] = ("what the samples say",)
     out: dict[str, pd.DataFrame] = {
-        "Summary/Answer": _frame(
-            [{"what the samples say": line} for line in text],
-            ["what the samples say"],
-            "Stress test of the plan: how likely is a shortfall, and how bad",
-        ),
-        "Summary/Shortfall risk": material_table(summary.plans[PLAN]),
-        "Summary/Plans": plans_table(summary),
-        "Summary/Run": run_table(summary, provenance),
+        f"{FIRST}/Answer": head,
+        f"{FIRST}/Shortfall risk": material_table(summary.plans[PLAN]),
+        f"{FIRST}/Plans": plans_table(summary),
+        f"{FIRST}/Run": run_table(summary, provenance),
     }
     out.update(chart_frames(summary))
     out["Worst samples"] = worst_samples(summary)
