@@ -85,7 +85,7 @@ def print_stress(outcome: Any) -> None:
     for name in ("plan", "expected cost", "any shortfall"):
         plans.add_column(name, justify="left" if name == "plan" else "right")
     for r in summary.plans.values():
-        plans.add_row(r.plan, money(r.expected_cost_usd), share(r.any_shortfall))
+        plans.add_row(r.label, money(r.expected_cost_usd), share(r.any_shortfall))
     out.print(plans)
     out.print(
         f"[dim]{summary.samples:,} samples in {summary.seconds:,.1f} s "
