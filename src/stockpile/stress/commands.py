@@ -117,7 +117,7 @@ def stress(
     out.provenance = {
         "input_file": display_name or input_path.name,
         "input_sha256": digest,
-        "samples": "the workbook's Disruptions (--listed)" if listed else f"{n} drawn",
+        "samples from": "the workbook's Disruptions (--listed)" if listed else "DisruptionTypes",
         "coverage floor": "kept where the plan can meet it, else missed as little as it can"
         if floor
         else "left out (--no-floor): need is only penalised",

@@ -71,11 +71,15 @@ def answer(summary: Summary) -> list[str]:
     """Page one's sentences."""
     risk = summary.plans[PLAN]
     n = summary.samples
-    lines = [
+    what = (
         f"{n:,} sampled futures (seed {summary.seed}) of the horizon: in each, the first "
-        "disruption drawn from the DisruptionTypes strikes the plan, which is fixed up to its "
-        "start; stock is released, surviving sources bought at crisis prices, and the "
-        "stockpile rebuilt, at least cost.",
+        "disruption drawn from the DisruptionTypes strikes the plan"
+        if summary.seed is not None
+        else f"The workbook's {n:,} listed disruptions, each a future: it strikes the plan"
+    )
+    lines = [
+        f"{what}, which is fixed up to its start; stock is released, surviving sources "
+        "bought at crisis prices, and the stockpile rebuilt, at least cost.",
     ]
     short = sorted(risk.materials.values(), key=lambda r: (-r.probability, -r.expected_share))
     short = [r for r in short if r.probability > 0]
@@ -337,6 +341,26 @@ def _missed_text(o: Any) -> str:
     return "; ".join(parts)
 
 
+def first_year_table(summary: Summary) -> pd.DataFrame:
+    """Per material, the share of samples whose first shortfall falls in each year."""
+    risk = summary.plans[PLAN]
+    years = sorted({t for r in risk.materials.values() for t in r.first_year})
+    rows = [
+        {
+            "material": r.material,
+            "any year [%]": r.probability,
+            **{f"{t} [%]": r.first_year.get(t, 0.0) for t in years},
+        }
+        for r in sorted(risk.materials.values(), key=lambda r: -r.probability)
+    ]
+    return _frame(
+        rows,
+        ["material", "any year [%]", *(f"{t} [%]" for t in years)],
+        "When the first shortfall of each material comes under the plan: share of samples",
+        "Each row adds up to its probability of any shortfall.",
+    )
+
+
 def by_plan(summary: Summary) -> pd.DataFrame:
     rows = []
     for name, r in summary.plans.items():
@@ -443,6 +467,7 @@ def frames(
     }
     out.update(chart_frames(summary))
     out["Worst samples"] = worst_samples(summary)
+    out["First shortfall"] = first_year_table(summary)
     out["By plan"] = by_plan(summary)
     out["Samples"] = samples_table(summary, materials)
     out["Uncertainty"] = uncertainty_table(u, summary)
