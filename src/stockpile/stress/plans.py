@@ -88,7 +88,7 @@ def solve_plans(
         variants.append(
             (
                 RISK,
-                f"the plan with risk_weight {risk_weight:g}",
+                f"plan with risk_weight {risk_weight:g}",
                 with_risk_weight(inputs, risk_weight),
             )
         )
