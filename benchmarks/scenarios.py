@@ -55,7 +55,7 @@ def variants() -> list[tuple[str, list[dict[str, Any]]]]:
             [
                 r("Sources", s, "cost_usd_per_unit", "scale", 1.3)
                 for s in (
-                    "cn_market_co",
+                    "cn_market_mn",
                     "cn_market_ndpr",
                     "cn_market_graphite",
                     "cn_market_sb",

@@ -23,8 +23,11 @@ from stockpile.result import FutureOutcome, RowValue, SolveResult
 from strategies import check_b_raw, check_c_raw
 
 
-def hand_inputs(material: str = "X", source_a: str = "A", site: str = "S1") -> Inputs:
-    """One material, 2026-2027, A 10 USD cap 60, B 12 USD cap 100, target 150 in 2027."""
+def hand_inputs(
+    material: str = "X", source_a: str = "A", site: str = "S1", **tables: Any
+) -> Inputs:
+    """One material, 2026-2027, A 10 USD cap 60, B 12 USD cap 100, target 150 in 2027
+    (``tables``: more sheets, e.g. ``budget=[...]``)."""
     return Inputs.build(
         {"start_year": 2026, "end_year": 2027},
         materials=[{"material": material}],
@@ -52,6 +55,7 @@ def hand_inputs(material: str = "X", source_a: str = "A", site: str = "S1") -> I
         sites=[{"site": site, "capacity_m3": 1e9, "holding_cost_usd_per_t_yr": 0.5}],
         routes=[{"source": source_a, "site": site}, {"source": "B", "site": site}],
         targets=[{"material": material, "year": 2027, "min_stock_t": 150}],
+        **tables,
     )
 
 
@@ -362,3 +366,30 @@ def table_frame(wb: Workbook, name: str) -> pd.DataFrame:
 def all_tables(wb: Workbook) -> dict[str, str]:
     """Table name -> sheet name, for every table of the workbook."""
     return {name: ws.title for ws in wb.worksheets for name in ws.tables}
+
+
+#: number format -> below what a value prints as zero (the amounts: quantities and money)
+_PRINTS_ZERO = {"#,##0": 0.5, "#,##0.0": 0.05}
+
+
+def printed_zero_rows(wb: Workbook, sheet: str) -> list[int]:
+    """The Excel rows of the sheet's table whose amounts (cells formatted as tonnes or
+    units #,##0.0 or as money #,##0) all print as zero or blank: a printed row of zeros.
+    Years, prices and shares do not count as amounts."""
+    ws = wb[sheet]
+    (name,) = ws.tables.keys()
+    cells = ws[ws.tables[name].ref]
+    zero_rows = []
+    for row in cells[1:]:
+        amounts = [c for c in row if c.number_format in _PRINTS_ZERO]
+        numbers = [c for c in amounts if isinstance(c.value, int | float)]
+        if not numbers and not any(isinstance(c.value, str) for c in row[1:]):
+            continue  # the "(none)" line of an empty table
+        if all(abs(c.value) < _PRINTS_ZERO[c.number_format] for c in numbers):
+            zero_rows.append(row[0].row)
+    return zero_rows
+
+
+def summary_texts(wb: Workbook) -> list[str]:
+    """Every text of the Summary sheet's first column, top to bottom."""
+    return [c.value for c in wb["Summary"]["A"] if isinstance(c.value, str)]

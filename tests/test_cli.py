@@ -143,7 +143,12 @@ def test_solve_infeasible_exits_10_and_names_rows(tmp_path: Path):
     code, out = solve_json(str(path), "-o", str(tmp_path / "r.xlsx"))
     assert code == 10
     assert out["status"] == "infeasible"
-    assert out["objective_usd"] is None
+    # The closest plan: A and B buy all they can (60 + 100 t a year), 320 t by 2027, so
+    # the target is missed by 180 t; cost 10 x 120 + 12 x 200 + 0.5 x (160 + 320) = 3,840.
+    (moved,) = out["relaxations"]
+    assert (moved["family"], moved["sheet"], moved["row"]) == ("stock_target", "Targets", 2)
+    assert moved["moved_to"] == pytest.approx(320.0, rel=1e-9)
+    assert out["objective_usd"] == pytest.approx(3840.0, rel=1e-9)
     rows = {(r["sheet"], r["row"]) for m in out["diagnosis"]["members"] for r in m["rows"]}
     # Targets row 2 (the 500 t target) against the capacities in Sources rows 2 and 3.
     assert {("Targets", 2), ("Sources", 2), ("Sources", 3)} <= rows

@@ -4,7 +4,12 @@
     python benchmarks/experiments/xl_futures.py
 
 2026-11-30, 2-core machine: 3,938,855 columns, 1,502,622 rows, formulate 25.6 s; HiGHS
-time_limit_no_solution after 901 s; peak 10,841 MB.
+time_limit_no_solution after 901 s; peak 10,841 MB. That run's dual simplex was stopped
+by the stall guard after 57 s (phase 2 is a hundred times slower than phase 1) and the
+rest was the interior point method. With the guard off (the guard was then fixed), the
+dual simplex made 226,062 iterations in 516 s (about 100 a second in phase 2) with
+35,729 primal infeasibilities left; IPX without presolve took 450 s for its 4th
+iteration. Neither would finish within hours here.
 """
 
 import resource

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from stockpile.data.problems import Problem
+from stockpile.scenarios.overrides import change_lines
 
 #: Progress, problems and errors go to stderr, so stdout carries only results.
 err = Console(stderr=True, highlight=False)
@@ -184,7 +185,9 @@ def compare_json(outcome: Any) -> dict[str, Any]:
             {
                 **o.to_json(),
                 "delta_objective_usd": (
-                    o.objective_usd - base.objective_usd if o.has_plan and base.has_plan else None
+                    o.objective_usd - base.objective_usd
+                    if o.shows_plan and base.shows_plan
+                    else None
                 ),
             }
             for o in outcome.outcomes[1:]
@@ -265,27 +268,8 @@ def print_summary(outcome: Any) -> None:
 
 
 def status_line(result: Any) -> str:
-    """The status in planner words; a plan that leaves disruption need uncovered says so
-    (the coverage floor, min_coverage, allows it) instead of "meets every requirement"
-    alone."""
-    from stockpile.result import STATUS_WORDS
-
-    words = STATUS_WORDS[result.status]
-    unmet = [(f.future, m, t) for f in result.futures for m, t in f.unmet_t.items()]
-    if not (result.has_plan and unmet):
-        return words
-    if len(unmet) <= 3:
-        left = "; ".join(
-            f"{_tonnes(t)} t of {m} disruption need stays uncovered in {future}"
-            for future, m, t in unmet
-        )
-    else:
-        futures = len({future for future, _, _ in unmet})
-        left = (
-            f"disruption need stays uncovered for {len(unmet)} materials in {futures} "
-            "future(s) (listed below)"
-        )
-    return f"{words.rstrip('.')}; {left} (allowed by min_coverage)."
+    """The status in planner words (``SolveResult.status_text``)."""
+    return str(result.status_text())
 
 
 def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> list[str]:
@@ -295,13 +279,9 @@ def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> 
     where = f" ({scenario.origin})" if scenario.origin else ""
     said = f": {scenario.description}" if scenario.description else ""
     lines = [f"[b]Scenario {escape(scenario.name)}[/]{escape(where + said)}"]
-    for ov in scenario.overrides:
-        mine = [c for c in changes if c.override is ov]
-        lines += [f"  {escape(c.text())}" for c in mine[:per_override]]
-        if len(mine) > per_override:
-            lines.append(f"  [dim](and {len(mine) - per_override} more rows, each {mine[0].op})[/]")
-        if not mine:
-            lines.append(f"  {escape(ov.target_text)}")
+    for line in change_lines(scenario.overrides, changes, per_override):
+        more = line.startswith("(and ")
+        lines.append(f"  [dim]{escape(line)}[/]" if more else f"  {escape(line)}")
     return lines
 
 
@@ -445,7 +425,8 @@ def print_comparison(outcome: Any) -> None:
         if closest(o):
             out.print(
                 f"[red]{escape(o.name)}: the closest plan does NOT meet the requirements; it "
-                f"moves {len(o.result.relaxations)} limit(s) (the comparison's Diagnosis sheet).[/]"
+                f"moves {len(o.relaxations)} limit{'s' if len(o.relaxations) > 1 else ''} "
+                "(the comparison's Diagnosis sheet).[/]"
             )
         elif not o.has_plan:
             out.print(f"{escape(o.name)}: {plan_words(o)}; see the comparison's Diagnosis sheet.")

@@ -109,13 +109,16 @@ def run(
     if scenario is not None:
         from stockpile.scenarios.apply import apply_scenario_traced
         from stockpile.scenarios.commands import find_scenarios
+        from stockpile.scenarios.overrides import change_lines
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
         inputs, changes = apply_scenario_traced(inputs, found)
         extra = {
             "scenario": found.name,
             "scenario_defined_in": found.origin,
-            "scenario_overrides": len(found.overrides),
+            "scenario_description": found.description,
+            # one line per override, with the values before and after (the report shows them)
+            "scenario_overrides": change_lines(found.overrides, changes),
         }
     read_s = time.perf_counter() - tick
 

@@ -188,6 +188,29 @@ class SolveResult:
         """A plan to report: the optimal or time-limited plan, or the closest plan."""
         return self.has_plan or self.closest
 
+    def status_text(self) -> str:
+        """The status in planner words; a plan that leaves disruption need uncovered says
+        so (the coverage floor, min_coverage, allows it) instead of "meets every
+        requirement" alone."""
+        words = STATUS_WORDS[self.status]
+        unmet = [(f.future, m, t) for f in self.futures for m, t in f.unmet_t.items()]
+        if not (self.has_plan and unmet):
+            return words
+        if len(unmet) <= 3:
+            left = "; ".join(
+                f"{t:,.1f} t of {m} disruption need stays uncovered in {future}"
+                if abs(t) >= 1
+                else f"{t:,.3g} t of {m} disruption need stays uncovered in {future}"
+                for future, m, t in unmet
+            )
+        else:
+            futures = len({future for future, _, _ in unmet})
+            left = (
+                f"disruption need stays uncovered for {len(unmet)} materials in {futures} "
+                f"future{'s' if futures > 1 else ''} (listed below)"
+            )
+        return f"{words.rstrip('.')}; {left} (allowed by min_coverage)."
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``stockpile solve --json`` (public keys)."""
         out: dict[str, Any] = {

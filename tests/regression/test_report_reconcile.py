@@ -22,15 +22,24 @@ import sys
 import uuid
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from report_cases import check_b_inputs, hand_inputs, reconcile_inputs, table_frame
-from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
+from report_cases import (
+    check_b_inputs,
+    hand_inputs,
+    printed_zero_rows,
+    reconcile_inputs,
+    summary_texts,
+    table_frame,
+)
+from stockpile.model.objective import PART_LABELS
 from stockpile.pipeline import solve_inputs
 from stockpile.reports import build_report, extract
+from stockpile.reports.extract import TOTAL_LABEL
 from stockpile.solver.highs import SolveOptions
 
 PROVENANCE = {"input_file": "reconcile.xlsx", "input_sha256": "f" * 64}
@@ -154,20 +163,115 @@ def test_the_written_workbook_reconciles_too(report, solved, part):
     assert close(frame[column].sum(), result.parts[part])
 
 
-def test_summary_parts_add_up_to_the_objective(report, solved):
+def test_summary_cost_parts_are_the_detail_sheets_and_add_up(report, solved):
+    """Every number of the Summary's cost table, from the written workbook: each part is
+    the sum of its detail sheet's expected column (resale as a minus), and the parts add
+    up to the expected cost, which is the objective (risk_weight 0)."""
     result = solved[2]
-    summary = table_frame(load_workbook(report), "T_Summary_Result").set_index("item")["value"]
+    wb = load_workbook(report)
+    summary = table_frame(wb, "T_Summary_Expected_cost").set_index("part")["expected [USD]"]
     p = {k: summary[label] for k, label in PART_LABELS.items()}
-    total = (
-        p["purchase_usd"]
-        + p["transport_usd"]
-        + p["holding_usd"]
-        + p["investment_usd"]
-        - p["resale_usd"]
-        + p["shortfall_penalty_usd"]
+    for part, (sheet, column) in RECONCILE.items():
+        detail = table_frame(wb, f"T_{sheet}")[column].sum()
+        assert close(p[part], -detail if part == "resale_usd" else detail), part
+    assert p["resale_usd"] < 0
+    assert close(sum(p.values()), summary[TOTAL_LABEL])
+    assert close(summary[TOTAL_LABEL], result.objective_usd)
+
+
+def plan_spend_by_hand(inputs, result) -> dict[int, float]:
+    """MODEL.md family 6 for the plan, from the Sources, Routes, Sites rows and the LP's
+    values: cost x (1 + escalation)^(t - t0) x Buy + route x Ship + holding x Stock +
+    expansion cost x Expand, per year (money of the year, not discounted)."""
+    t0 = inputs.settings.start_year
+    src = {s.source: s for s in inputs.sources}
+    route = {(r.source, r.site): r.cost_usd_per_t for r in inputs.routes}
+    hold = {s.site: s.holding_cost_usd_per_t_yr for s in inputs.sites}
+    spend = dict.fromkeys(range(t0, inputs.settings.end_year + 1), 0.0)
+    v = result.values
+    for (s, t), x in v["Buy"].items():
+        spend[t] += src[s].cost_usd_per_unit * (1 + src[s].cost_escalation_per_yr) ** (t - t0) * x
+    for (s, _m, l, t), x in v["Ship"].items():
+        spend[t] += route[s, l] * x
+    for (_m, l, t), x in v["Stock"].items():
+        spend[t] += hold[l] * x
+    for (s, t), x in v.get("Expand", {}).items():
+        spend[t] += src[s].expansion_cost_usd_per_unit * x
+    return spend
+
+
+def test_summary_spend_per_year_is_the_plans_spend(report, solved):
+    """Two routes to the Summary's spend: the plan's rows (future base) of Purchases,
+    Deliveries, Stock and Investments in the written workbook, and MODEL.md's spend_t
+    recomputed from the inputs and the LP's values."""
+    inputs, _, result = solved
+    wb = load_workbook(report)
+    summary = table_frame(wb, "T_Summary_Spend").set_index("year")["spend [USD]"]
+    from_sheets = dict.fromkeys(summary.index, 0.0)
+    for sheet, column in (
+        ("Purchases", "cost [USD]"),
+        ("Deliveries", "transport cost [USD]"),
+        ("Stock", "holding cost [USD]"),
+        ("Investments", "cost [USD]"),
+    ):
+        table = table_frame(wb, f"T_{sheet}")
+        for year, value in table[table["future"] == "base"].groupby("year")[column].sum().items():
+            from_sheets[year] += value
+    by_hand = plan_spend_by_hand(inputs, result)
+    assert list(summary.index) == list(by_hand) == [2026, 2027, 2028, 2029]
+    for year, value in summary.items():
+        assert close(value, from_sheets[year]), year
+        assert math.isclose(value, by_hand[year], rel_tol=1e-6, abs_tol=0.5), year
+
+
+def test_summary_unmet_need_is_coverage(report, solved):
+    """cn_ban stops all Co (100 % from CN) for 2028-2029: need 60 t a year; the Summary's
+    unmet line per future and material is Coverage's sum, first year its first year with
+    unmet need; the sentence says the same."""
+    wb = load_workbook(report)
+    unmet = table_frame(wb, "T_Summary_Unmet_need")
+    coverage = table_frame(wb, "T_Coverage")
+    short = coverage[coverage["unmet [t]"] > 1e-6]
+    expected = {
+        (f, m): (g["unmet [t]"].sum(), g["year"].min())
+        for (f, m), g in short.groupby(["future", "material"])
+    }
+    got = {
+        (r["future"], r["material"]): (r["unmet [t]"], r["first year"])
+        for r in unmet.to_dict("records")
+    }
+    assert got.keys() == expected.keys() == {("cn_ban", "Co")}
+    for key, (value, first) in expected.items():
+        assert close(got[key][0], value) and got[key][1] == first
+    unmet_t, first = expected["cn_ban", "Co"]
+    line = (
+        f"What stays at risk: Co: {unmet_t:,.1f} t of disruption need left uncovered (first in "
+        f"{first}, future cn_ban)."
     )
-    assert close(summary[OBJECTIVE_LABEL], result.objective_usd)
-    assert close(total, result.objective_usd)
+    assert line in summary_texts(wb)
+
+
+def test_summary_costliest_requirements_are_the_top_of_shadow_prices(report):
+    wb = load_workbook(report)
+    prices = table_frame(wb, "T_ShadowPrices")
+    ranked = prices["dual [USD per unit]"].abs().tolist()
+    assert ranked == sorted(ranked, reverse=True)
+    assert not set(prices["family"]) & {"stock_balance", "output_split"}
+    top = [f"{r}. {m}" for r, m in zip(prices["rank"][:5], prices["meaning"][:5], strict=True)]
+    texts = summary_texts(wb)
+    at = texts.index(top[0])
+    assert texts[at : at + 5] == top
+    detail = table_frame(wb, "T_ShadowPricesDetail")
+    assert len(detail) > len(prices) and {"stock_balance", "output_split"} <= set(detail["family"])
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["BuyList", "Investments", "Purchases", "Deliveries", "Stock", "Releases", "Resale"],
+)
+def test_no_printed_row_of_zeros(report, sheet):
+    wb = load_workbook(report)
+    assert printed_zero_rows(wb, sheet) == []
 
 
 def test_released_plus_unmet_is_the_need_and_some_is_unmet(solved, frames):
@@ -241,8 +345,11 @@ def test_hand_solvable_case_reads_as_model_md_says(tmp_path):
     sentence = target.iloc[0]["meaning"]
     assert "12.50" in sentence and "USD" in sentence
     assert sentence.startswith("One more tonne of X target in 2027 costs")
-    summary = table_frame(wb, "T_Summary_Result").set_index("item")["value"]
-    assert summary[OBJECTIVE_LABEL] == pytest.approx(1665)
+    summary = table_frame(wb, "T_Summary_Expected_cost").set_index("part")["expected [USD]"]
+    assert summary[TOTAL_LABEL] == pytest.approx(1665)
+    buy = table_frame(wb, "T_BuyList").set_index("source")
+    assert buy.loc["A", ["2026", "2027"]].tolist() == pytest.approx([60, 60])
+    assert pd.isna(buy.loc["B", "2026"]) and buy.loc["B", "2027"] == pytest.approx(30)
 
 
 def test_hand_check_b_reads_as_model_md_says(tmp_path):
@@ -253,8 +360,8 @@ def test_hand_check_b_reads_as_model_md_says(tmp_path):
     path = tmp_path / "b.xlsx"
     build_report(inputs, params, result, path, PROVENANCE)
     wb = load_workbook(path)
-    summary = table_frame(wb, "T_Summary_Result").set_index("item")["value"]
-    assert summary[OBJECTIVE_LABEL] == pytest.approx(650)
+    summary = table_frame(wb, "T_Summary_Expected_cost").set_index("part")["expected [USD]"]
+    assert summary[TOTAL_LABEL] == pytest.approx(650)
     assert summary[PART_LABELS["purchase_usd"]] == pytest.approx(500)
     assert summary[PART_LABELS["holding_usd"]] == pytest.approx(150)
     releases = table_frame(wb, "T_Releases")
@@ -285,8 +392,9 @@ def test_infeasible_model_gets_an_infeasibility_sheet(tmp_path):
     members = table_frame(wb, "T_Infeasibility_Members")
     assert "stock_target" in set(members["family"])
     assert "Targets" in set(members["input sheet"])
-    summary = table_frame(wb, "T_Summary_Result").set_index("item")["value"]
-    assert summary["Status code"] == "infeasible"
+    run = table_frame(wb, "T_Run").set_index("item")["value"]
+    assert run["Status code"] == "infeasible"
+    assert summary_texts(wb)[1].startswith("NO PLAN. Infeasible")
 
 
 # ----- a second spreadsheet client ----------------------------------------------------
@@ -314,7 +422,7 @@ def test_libreoffice_opens_prints_and_resaves_the_report(report, solved, tmp_pat
     assert resaved.sheetnames == load_workbook(report).sheetnames
     summary = resaved["Summary"]
     objective = next(
-        row[1].value for row in summary.iter_rows(max_col=2) if row[0].value == OBJECTIVE_LABEL
+        row[1].value for row in summary.iter_rows(max_col=2) if row[0].value == TOTAL_LABEL
     )
     assert close(objective, result.objective_usd)
     ws = resaved["Purchases"]

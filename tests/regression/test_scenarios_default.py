@@ -2,7 +2,9 @@
 (one warm Resolver, worker processes, a fresh rebuild) gives the same answer.
 
 The options bound each solve (a time limit; a short IIS budget, since the diagnosis is
-not what is compared) so that a slow or stuck solve fails fast instead of hanging.
+not what is compared) so that a slow or stuck solve fails fast instead of hanging. The
+limit leaves room for the infeasible what-ifs, whose proof takes HiGHS ~7 s of dual
+simplex and interior point on an idle 2-core machine (and more under load).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from stockpile.scenarios.bundled import NAMES, bundled_scenarios
 from stockpile.scenarios.runner import Outcome, run_scenarios
 from stockpile.solver.highs import SolveOptions
 
-OPTIONS = SolveOptions(time_limit=10.0, iis_time_limit=1.0)
+OPTIONS = SolveOptions(time_limit=30.0, iis_time_limit=1.0)
 REL = 1e-7
 
 
@@ -52,14 +54,20 @@ def test_scenarios_change_what_they_say(serial: list[Outcome]) -> None:
     by_name = {o.name: o for o in serial}
     base = by_name["base"]
     delay = by_name["seabed_delay_3y"]
-    assert delay.objective_usd > base.objective_usd
-    assert delay.parts["resale_usd"] < base.parts["resale_usd"]  # fewer co-products to sell
-    ban = by_name["graphite_export_ban"]
-    assert ban.deliveries_t.get(("graphite", "cn_market_graphite"), 0.0) == pytest.approx(
-        0.0, abs=1e-6
-    )
-    assert base.deliveries_t.get(("graphite", "cn_market_graphite"), 0.0) > 0
+    # a later seabed start never makes the plan cheaper, nor buys more nodule metal
+    assert delay.objective_usd >= base.objective_usd * (1 - REL)
+
+    def seabed(o: Outcome) -> float:
+        return sum(v for (_m, s), v in o.deliveries_t.items() if s.startswith("seabed"))
+
+    assert seabed(delay) <= seabed(base) + 1e-6
+    # a permanent graphite ban, and no licensed graphite in the wider ban, cost more
+    assert by_name["graphite_export_ban"].objective_usd > base.objective_usd
     assert by_name["price_spike_rare_earths"].objective_usd > base.objective_usd
+    # the two what-ifs without a plan: a 30 % budget cut cannot pay for the 2027 ban's
+    # floors; without recycling, gallium cannot meet its floor in a 2027 ban
+    assert by_name["budget_cut_30pct"].status == "infeasible"
+    assert by_name["no_recycling"].status == "infeasible"
 
 
 def test_warm_resolver_equals_a_fresh_rebuild(

@@ -38,12 +38,13 @@ def test_listed_disruptions_give_back_the_solve(solved) -> None:
 def test_the_bundled_uncertainty_is_sampled_and_answered(solved) -> None:
     inputs, params, result = solved
     u = uncertainty(inputs)
-    assert [k.name for k in u.types] == [
-        "cn_export_ban",
-        "drc_cobalt_quota",
-        "pacific_conflict",
-        "cn_graphite_control",
-    ]
+    # one type per listed disruption, hitting what it hits (availability ranges around it)
+    assert [k.name for k in u.types] == [d.disruption for d in inputs.disruptions]
+    listed_hits = {
+        (i.disruption, i.material, i.group_type, i.group) for i in inputs.disruption_impacts
+    }
+    type_hits = {(k.name, i.material, i.group_type, i.group) for k in u.types for i in k.impacts}
+    assert type_hits == listed_hits
     ev = Evaluator(params, [plan_values("plan", "plan", result)])
     ev.begin(object())
     for i in range(6):

@@ -70,10 +70,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
     from A; 'cut' infeasible (elastic diagnosis quoting a Budget row the scenario cut
     from 600,000,000 to 420,000,000); 'broken' failed; 'closest' infeasible with its
     closest plan (7,100,000,000 USD, 20 % from A); 'conflict' infeasible with an IIS."""
-    closest = plan("closest", 7.1e9, 20.0, status="infeasible")
-    closest.result = SimpleNamespace(  # type: ignore[attr-defined]
-        closest=True,
-        diagnosis=None,
+    closest = plan(
+        "closest", 7.1e9, 20.0, status="infeasible",
         relaxations=[
             Relaxation(
                 "budget", (2026,), "Budget", 2, "budget_usd", 420e6, 450e6, "USD",
@@ -89,6 +87,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
             "infeasible",
             message=f"No plan meets every requirement; see the diagnosis. Note: {STALLED}.",
             diagnosis=ELASTIC,
+            diagnosis_method="elastic",
             log=f"{WARM}. {STALLED}",
         ),
         no_plan("broken", "failed", message="ValueError: boom (at x.py:1)"),
@@ -280,10 +279,46 @@ def test_the_terminal_comparison_has_units_labels_and_no_solver_internals(capsys
     from stockpile.console import print_comparison
 
     base, dearer = plan("base", 7e9, 30.0), plan("dearer", 7e9 + 2.26e6, 40.0, log=WARM)
-    cut = no_plan("cut", "infeasible", message=f"Note: {STALLED}.", diagnosis=ELASTIC, log=WARM)
+    cut = no_plan(
+        "cut",
+        "infeasible",
+        message=f"Note: {STALLED}.",
+        diagnosis=ELASTIC,
+        diagnosis_method="elastic",
+        log=WARM,
+    )
     print_comparison(SimpleNamespace(outcomes=[base, dearer, cut], path=Path("c.xlsx")))
     flat = " ".join(capsys.readouterr().out.split())
     assert "+2.26 M USD (+0.03 %)" in flat
     assert "no plan (infeasible)" in flat
     assert "cut: no plan (infeasible); see the comparison's Diagnosis sheet." in flat
     assert "warm" not in flat and "simplex" not in flat
+
+
+def test_a_round_off_difference_is_no_change():
+    """Round-off (below 1e-9 of the base, or half a dollar) is not a difference: 7e-07
+    USD on 1.4 bn is none, 5 USD is one."""
+    from stockpile.scenarios.compare import delta_text
+
+    assert delta_text(1.422e9 + 7.15e-7, 1.422e9, "USD") == "no change"
+    assert delta_text(100.0, 100.0, "t") == "no change"
+    assert delta_text(1.422e9 + 5, 1.422e9, "USD").startswith("+")
+
+
+def test_a_closest_plan_without_an_iis_lists_its_moves_once():
+    """Without an IIS the diagnosis is the closest plan's moves (solver/diagnosis.py):
+    the Diagnosis sheet lists each move once, then what to do."""
+    from stockpile.scenarios.compare import diagnosis_lines
+
+    move = Relaxation(
+        "coverage_floor", ("Sb",), "Materials", 17, "min_coverage", 0.7, 0.5, "share",
+        "Sb min_coverage (Materials row 17) lowered from 0.7 to 0.5",
+    )  # fmt: skip
+    o = plan(
+        "cut", 1e9, 30.0, status="infeasible", relaxations=[move],
+        diagnosis=f"{move.text}\nMove each limit listed.", diagnosis_method="elastic",
+    )  # fmt: skip
+    assert diagnosis_lines(o) == [
+        ("limit the closest plan moves", move.text),
+        ("what to do", "Move each limit listed."),
+    ]

@@ -28,11 +28,28 @@ from report_cases import (
     table_frame,
 )
 from stockpile.data.params import build_params
-from stockpile.model.objective import OBJECTIVE_LABEL, PART_LABELS
+from stockpile.model.families import BY_NAME
+from stockpile.model.objective import PART_LABELS
 from stockpile.reports import ReportWriteError, build_report, extract, write_report
-from stockpile.reports.excel import MONEY, PERCENT, QUANTITY, WHOLE, wrapped_lines
-from stockpile.reports.extract import CVAR_LABEL, EXPECTED_LABEL
-from stockpile.result import Diagnosis, FutureOutcome, IisMember, RowValue, SolveResult
+from stockpile.reports.excel import (
+    MIN_SCALE,
+    MONEY,
+    PAGE_WIDTH_PT,
+    PERCENT,
+    QUANTITY,
+    WHOLE,
+    column_points,
+    wrapped_lines,
+)
+from stockpile.reports.extract import CVAR_LABEL, EXPECTED_LABEL, TOTAL_LABEL
+from stockpile.result import (
+    Diagnosis,
+    FutureOutcome,
+    IisMember,
+    Relaxation,
+    RowValue,
+    SolveResult,
+)
 
 PROVENANCE = {
     "input_file": "plan.xlsx",
@@ -81,30 +98,122 @@ def test_hand_case_target_dual_in_planner_words():
     assert row["dual [USD per unit]"] == 12.5
     assert row["unit"] == "USD/t"
     assert row["meaning"] == "One more tonne of X target in 2027 costs 12.50 USD."
-    assert row["index"] == "material X, year 2027"
+    detail = hand_frames()["ShadowPricesDetail"].set_index("family")
+    assert detail.loc["stock_target", "index"] == "material X, year 2027"
 
 
-def test_zero_duals_are_left_out_and_the_note_says_so():
-    prices = hand_frames()["ShadowPrices"]
-    assert not (prices["dual [USD per unit]"].abs() < 1e-7).any()
-    assert len(prices) == 9  # 11 rows, B's two capacities have dual 0
-    assert "zero" in prices.attrs["note"] and "omitted" in prices.attrs["note"]
+def test_shadow_prices_rank_the_planners_requirements_and_detail_has_every_dual():
+    """Hand check A's duals: target 12.5, A's capacities -2.0 (2027) and -1.5 (2026) are
+    the planner's; the balances (4 output_split, 2 stock_balance) only on the detail
+    sheet; B's capacities (dual 0) nowhere."""
+    frames = hand_frames()
+    prices = frames["ShadowPrices"]
+    assert prices["family"].tolist() == ["stock_target", "source_capacity", "source_capacity"]
+    assert prices["dual [USD per unit]"].tolist() == [12.5, -2.0, -1.5]
+    assert prices["rank"].tolist() == [1, 2, 3]
+    assert "stock_balance" in prices.attrs["note"] and "left out" in prices.attrs["note"]
+    detail = frames["ShadowPricesDetail"]
+    assert len(detail) == 9  # 11 rows, B's two capacities have dual 0
+    assert not (detail["dual [USD per unit]"].abs() < 1e-7).any()
+    assert detail["family"].value_counts().to_dict() == {
+        "output_split": 4,
+        "stock_balance": 2,
+        "source_capacity": 2,
+        "stock_target": 1,
+    }
 
 
-def test_summary_parts_add_up_to_the_objective():
-    result = hand_frames()["Summary/Result"].set_index("item")["value"]
-    parts = {k: result[label] for k, label in PART_LABELS.items()}
-    total = (
-        parts["purchase_usd"]
-        + parts["transport_usd"]
-        + parts["holding_usd"]
-        + parts["investment_usd"]
-        - parts["resale_usd"]
-        + parts["shortfall_penalty_usd"]
+def test_summary_parts_add_up_to_the_expected_cost():
+    cost = hand_frames()["Summary/Expected cost"].set_index("part")["expected [USD]"]
+    parts = {k: cost[label] for k, label in PART_LABELS.items()}
+    assert parts == {
+        "purchase_usd": 1560,
+        "transport_usd": 0,
+        "holding_usd": 105,
+        "investment_usd": 0,
+        "resale_usd": 0,
+        "shortfall_penalty_usd": 0,
+    }
+    assert cost[TOTAL_LABEL] == 1665 == sum(parts.values())
+    lines = hand_frames()["Summary/Plan"]["text"].tolist()
+    assert lines[0] == "Status: optimal, the least-cost plan that meets every requirement."
+
+
+def test_summary_resale_is_a_minus_and_the_parts_add_up():
+    """Check B with 10 t resold at 3 USD/t (weight 1, no discounting): -30 USD."""
+    result = check_b_result()
+    result.parts = {**result.parts, "resale_usd": 30.0}
+    result.expected_cost_usd = result.objective_usd = 620.0
+    cost = frames_of(check_b_inputs(), result)["Summary/Expected cost"]
+    values = cost.set_index("part")["expected [USD]"]
+    assert values[PART_LABELS["resale_usd"]] == -30
+    assert values[TOTAL_LABEL] == 620 == values.drop(TOTAL_LABEL).sum()
+
+
+def test_summary_says_what_to_buy_next_year_and_spend_against_nothing():
+    """Hand check A: in 2026 A buys 60 t at 10 USD = 600 USD; the year's spend adds the
+    holding of 60 t at 0.5 USD = 630 USD; 2027: 600 + 30 x 12 + 150 x 0.5 = 1035 USD."""
+    frames = hand_frames()
+    spend = frames["Summary/Spend"].set_index("year")
+    assert spend["spend [USD]"].to_dict() == {2026: 630, 2027: 1035}
+    assert spend["budget [USD]"].isna().all()
+    lines = frames["Summary/Plan"]["text"].tolist()
+    assert lines[1].startswith("Next year, 2026: buy 600 USD from 1 source (money of 2026; ")
+    assert "the year's spend with transport and holding is 630 USD)" in lines[1]
+    assert "Largest: A 60 t (600 USD)." in lines[1]
+    assert "What stays at risk: no disruption cuts supply" in lines[-1]
+    unmet = frames["Summary/Unmet need"]
+    assert unmet.empty and unmet.attrs["empty"].startswith("No disruption need")
+
+
+def test_summary_against_a_budget_that_binds():
+    """Budget 700 USD in 2026 and 1000 in 2027 (the plan's 1035 exceeds it: a closest
+    plan could); the budget row's dual says it binds in 2026."""
+    inputs = hand_inputs(
+        budget=[{"year": 2026, "budget_usd": 700}, {"year": 2027, "budget_usd": 1000}]
     )
-    assert result[OBJECTIVE_LABEL] == 1665 == total
-    assert result["Status"].startswith("Optimal")
-    assert EXPECTED_LABEL not in result  # risk_weight 0: the objective is E
+    result = hand_result()
+    result.rows["budget"] = {(2026,): RowValue(630.0, None, 700.0, -0.25)}
+    frames = frames_of(inputs, result)
+    spend = frames["Summary/Spend"].set_index("year")
+    assert spend["budget [USD]"].to_dict() == {2026: 700, 2027: 1000}
+    assert spend["of budget [%]"].to_dict() == pytest.approx({2026: 0.9, 2027: 1.035})
+    cost_line = frames["Summary/Plan"]["text"].tolist()[2]
+    assert cost_line.endswith("Spend exceeds the budget in 2027.")
+    inputs = hand_inputs(
+        budget=[{"year": 2026, "budget_usd": 700}, {"year": 2027, "budget_usd": 1100}]
+    )
+    cost_line = frames_of(inputs, result)["Summary/Plan"]["text"].tolist()[2]
+    assert cost_line.endswith(
+        "Spend stays within the budget in every year; the budget binds in 2026."
+    )
+
+
+def test_summary_names_unmet_need_in_words():
+    """Check B with only 80 t of the ban's 100 t released: 20 t unmet from 2027."""
+    result = check_b_result()
+    result.values["Release"] = {("ban", "X", "H", 2027): 80.0}
+    result.values["Unmet"] = {("ban", "X", 2027): 20.0}
+    frames = frames_of(check_b_inputs(), result)
+    unmet = frames["Summary/Unmet need"]
+    assert unmet[["material", "future", "unmet [t]", "first year"]].values.tolist() == [
+        ["X", "ban", 20.0, 2027]
+    ]
+    lines = frames["Summary/Plan"]["text"].tolist()
+    assert (
+        "What stays at risk: X: 20.0 t of disruption need left uncovered (first in 2027, "
+        "future ban)." in lines
+    )
+
+
+def test_summary_costliest_requirements_are_the_top_of_shadow_prices():
+    frames = hand_frames()
+    lines = frames["Summary/Costliest"]["text"].tolist()
+    prices = frames["ShadowPrices"]
+    assert lines[:3] == [
+        f"{r}. {m}" for r, m in zip(prices["rank"], prices["meaning"], strict=True)
+    ]
+    assert lines[3].startswith("Why 2027 is dearest: nothing after 2027 values the stock")
 
 
 # ----- MODEL.md hand check B: one disruption -------------------------------------------
@@ -148,17 +257,19 @@ def test_check_b_weights_the_plans_2027_by_half():
 
 
 def test_check_b_cover_dual_and_its_value_if_the_ban_happens():
-    prices = check_b_frames()["ShadowPrices"].set_index("family")
+    frames = check_b_frames()
+    prices = frames["ShadowPrices"].set_index("family")
     cover = prices.loc["disruption_cover"]
     assert cover["dual [USD per unit]"] == 6.5
     assert cover["conditional [USD per unit]"] == 13  # 6.5 / prob 0.5
-    assert cover["index"] == "disruption ban, material X, year 2027"
     assert cover["meaning"] == (
         "If ban happens: one more tonne of X need in 2027 costs 13.00 USD (6.50 USD expected)."
     )
-    plan_row = prices.loc["stock_balance"]
-    assert pd.isna(plan_row["conditional [USD per unit]"])  # a plan row has none
-    assert plan_row["meaning"] == "One free tonne of X arriving at H in 2026 would save 5.00 USD."
+    assert "stock_balance" not in prices.index  # a balance: on the detail sheet only
+    detail = frames["ShadowPricesDetail"].set_index("family")
+    assert detail.loc["disruption_cover", "index"] == "disruption ban, material X, year 2027"
+    assert detail.loc["stock_balance", "dual [USD per unit]"] == -5
+    assert detail.loc["stock_balance", "index"] == "material X, site H, year 2026"
 
 
 def test_check_b_stock_chart_draws_down_in_the_ban():
@@ -168,8 +279,10 @@ def test_check_b_stock_chart_draws_down_in_the_ban():
     assert chart["ban [t]"].to_dict() == {2026: 100, 2027: 0}
     spend = check_b_frames()["Charts/Spend vs budget"].set_index("year")
     # plan: 500 + 100 holding in 2026, 100 holding in 2027; the ban holds nothing in 2027
-    assert spend["base [USD]"].to_dict() == {2026: 600, 2027: 100}
+    assert spend["plan [USD]"].to_dict() == {2026: 600, 2027: 100}
     assert spend["ban [USD]"].to_dict() == {2026: 600, 2027: 0}
+    summary = check_b_frames()["Summary/Spend"].set_index("year")["spend [USD]"]
+    assert summary.to_dict() == {2026: 600, 2027: 100}
 
 
 def test_no_expandable_source_no_investments_sheet():
@@ -230,8 +343,10 @@ def test_risk_weight_adds_e_and_the_cvar_and_drops_conditional_values():
     result.futures = [FutureOutcome("base", 0.5, k), FutureOutcome("ban", 0.5, k)]
     result.rows["disruption_cover"] = {("ban", "X", 2027): RowValue(100, 100, 100, 98 / 15)}
     frames = frames_of(inputs, result)
-    summary = frames["Summary/Result"].set_index("item")["value"]
-    assert summary[EXPECTED_LABEL] == k and summary[CVAR_LABEL] == k
+    run = frames["Run"].set_index("item")["value"]
+    assert run[EXPECTED_LABEL] == k and run[CVAR_LABEL] == k
+    lines = frames["Summary/Plan"]["text"].tolist()
+    assert any(line.startswith("Risk weight 1: the plan minimises") for line in lines)
     risk = frames["Futures/Risk"].set_index("item")["value"]
     assert risk["Risk weight (lambda)"] == 1 and risk["CVaR level (alpha)"] == 0.5
     prices = frames["ShadowPrices"].set_index("family")
@@ -243,18 +358,29 @@ def test_binding_lists_limits_not_balances():
     binding = hand_frames()["Binding"]
     assert set(binding["family"]) == {"stock_target", "source_capacity"}
     cap = binding[binding["family"] == "source_capacity"]
-    assert list(cap["index"]) == ["source A, year 2026", "source A, year 2027"]
+    assert list(cap["requirement"]) == [
+        "purchases from A in 2026 <= 60",
+        "purchases from A in 2027 <= 60",
+    ]
     assert list(cap["side"]) == ["<=", "<="]
     assert binding.iloc[0]["requirement"] == "total X stock at end of 2027 >= 150 t"
 
 
-def test_provenance_shows_what_the_caller_gives_and_the_timings():
-    prov = hand_frames()["Summary/Provenance"].set_index("item")["value"]
-    assert prov["Input file"] == "plan.xlsx"
-    assert prov["Input SHA-256"] == "0" * 64
-    assert prov["Pyomo"] == "6.9.2" and prov["HiGHS"] == "1.16.0"
-    assert prov["Time: solve"] == 0.002
-    assert prov["Solver option: solver"] == "choose"
+def test_run_sheet_shows_what_the_caller_gives_the_model_and_the_timings():
+    frames = hand_frames()
+    run = frames["Run"].set_index("item")["value"]
+    assert run["Input file"] == "plan.xlsx"
+    assert run["Input SHA-256"] == "0" * 64
+    assert run["Pyomo"] == "6.9.2" and run["HiGHS"] == "1.16.0"
+    assert run["Time: solve"] == 0.002
+    assert run["Solver option: solver"] == "choose"
+    assert run["Status code"] == "optimal" and run["Solver message"] == "Optimal plan found."
+    assert run["Model variables"] == 10 and run["Model constraints"] == 11
+    # the Summary holds none of it
+    summary = " ".join(
+        " ".join(map(str, df.to_numpy().ravel())) for k, df in frames.items() if "Summary" in k
+    )
+    assert "0" * 64 not in summary and "6.9.2" not in summary
 
 
 SIGNS = [
@@ -302,7 +428,16 @@ def test_every_family_has_a_sentence_with_the_sign_of_its_docstring(family, inde
     inputs = reconcile_inputs(rules=rules, budget=[{"year": 2027, "budget_usd": 1e6}])
     result = SolveResult(status="optimal", objective_usd=0.0, parts=dict.fromkeys(PART_LABELS, 0.0))
     result.rows = {family: {index: RowValue(1.0, None, 1.0, dual)}}
-    prices = extract(inputs, build_params(inputs), result, {})["ShadowPrices"]
+    params = build_params(inputs)
+    frames = extract(inputs, params, result, {})
+    detail = frames["ShadowPricesDetail"]
+    assert detail[["family", "dual [USD per unit]"]].values.tolist() == [[family, dual]]
+    prices = frames["ShadowPrices"]
+    if family in ("output_split", "stock_balance"):  # balances: not a planner's requirement
+        assert prices.empty
+        sentence = BY_NAME[family].sentence(params, index, dual, f"{abs(dual):.2f} USD")
+        assert words in sentence
+        return
     assert len(prices) == 1
     sentence = prices.iloc[0]["meaning"]
     assert words in sentence
@@ -323,9 +458,10 @@ def test_resale_above_cost_is_flagged():
     inputs = reconcile_inputs(materials=materials)
     result = SolveResult(status="infeasible")
     flags = extract(inputs, build_params(inputs), result, {})["Summary/Flags"]
-    assert list(flags["source"]) == ["nod"]
-    assert flags.iloc[0]["years"] == "2026-2029"
-    assert flags.iloc[0]["resale value of outputs [USD/unit]"] == pytest.approx(6.0)
+    assert len(flags) == 1
+    assert flags.iloc[0]["flag"].startswith("nod, 2026-2029: reselling its outputs earns more")
+    assert flags.iloc[0]["resale [USD/unit]"] == pytest.approx(6.0)  # 0.3 t x 20 USD/t
+    assert flags.iloc[0]["cost [USD/unit]"] == pytest.approx(3.0)
 
 
 def test_infeasible_report_lists_each_member_and_its_input_rows(tmp_path):
@@ -353,13 +489,16 @@ def test_infeasible_report_lists_each_member_and_its_input_rows(tmp_path):
     members = frames["Infeasibility/Members"]
     assert list(members["input sheet"]) == ["Targets", "Sources", "SourceCapacity"]
     assert list(members["member"]) == [1, 2, 2]
-    summary = frames["Summary/Result"].set_index("item")["value"]
-    assert summary["Why no plan"].startswith("Relax at least one")
+    alert = frames["Summary/Alert"]["text"].tolist()
+    assert alert[0].startswith("NO PLAN. Infeasible: no plan meets every requirement")
+    assert alert[1] == f"What to change: {diagnosis.suggestion}"
+    assert frames["Summary/Alert"].attrs["alert"]
 
     path = tmp_path / "infeasible.xlsx"
     write_report(frames, path)
     wb = load_workbook(path)
-    assert wb.sheetnames[:2] == ["Summary", "Infeasibility"]
+    assert wb.sheetnames[0] == "Summary"
+    assert wb.sheetnames[-3:] == ["Charts", "Infeasibility", "Run"]
     diag = table_frame(wb, "T_Infeasibility_Diagnosis").set_index("item")["value"]
     assert diag["What to change"] == diagnosis.suggestion
     assert table_frame(wb, "T_Infeasibility_Members")["input row"].tolist() == [2, 2, 3]
@@ -385,7 +524,7 @@ def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_pat
     wb = load_workbook(path)
     assert wb.sheetnames == [
         "Summary",
-        "Charts",
+        "BuyList",
         "Futures",
         "Coverage",
         "Purchases",
@@ -394,7 +533,10 @@ def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_pat
         "Releases",
         "Resale",
         "ShadowPrices",
+        "ShadowPricesDetail",
         "Binding",
+        "Charts",
+        "Run",
     ]
     tables = all_tables(wb)
     assert set(tables.values()) == set(wb.sheetnames)  # every sheet has a table
@@ -402,9 +544,20 @@ def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_pat
     for ws in wb.worksheets:
         assert ws.freeze_panes, ws.title
         assert ws.page_setup.orientation == "landscape"
-        # one page wide (fitToWidth absent means 1 in OOXML), as many pages tall as needed
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # the Summary prints on one page (fitToWidth/Height absent means 1 in OOXML)
+    summary = wb["Summary"]
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    assert summary.page_setup.fitToWidth in (None, 1) and summary.page_setup.fitToHeight in (
+        None,
+        1,
+    )
+    # a sheet of one table repeats its header row on every printed page
+    for name, sheet in tables.items():
+        ws = wb[sheet]
+        if sheet in ("Summary", "Charts", "Futures"):
+            continue
+        header = int(ws.tables[name].ref.split(":")[0][1:])
+        assert ws.print_title_rows == f"${header}:${header}", sheet
 
     ws = wb["Purchases"]
     header_row = int(ws.tables["T_Purchases"].ref.split(":")[0][1:])
@@ -419,11 +572,11 @@ def test_every_sheet_is_formatted_tables_frozen_units_and_number_formats(tmp_pat
     for letter, dim in ws.column_dimensions.items():
         assert 6 <= dim.width <= 80, letter
 
-    summary = table_frame(wb, "T_Summary_Result").set_index("item")
-    assert summary.loc[OBJECTIVE_LABEL, "value"] == 1665
+    summary = table_frame(wb, "T_Summary_Expected_cost").set_index("part")
+    assert summary.loc[TOTAL_LABEL, "expected [USD]"] == 1665
     ws = wb["Summary"]
-    objective = next(c for c in ws["B"] if c.value == 1665)
-    assert objective.number_format == MONEY
+    total = next(c for c in ws["B"] if c.value == 1665)
+    assert total.number_format == MONEY
 
 
 def test_charts_are_native_excel_charts(tmp_path):
@@ -431,14 +584,16 @@ def test_charts_are_native_excel_charts(tmp_path):
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = "".join(z.read(n).decode() for n in charts)
-    # cost parts, cost of each future, spend vs budget, purchases and deliveries by
-    # source type, one stock-vs-target per material
+    # spend vs budget (no budget: columns only), purchases by source type, the cost of
+    # each future, delivery shares by source type and by bloc, one stock chart per material
     assert len(charts) == 6
 
     def count(element: str) -> int:  # with or without a namespace prefix
         return len(re.findall(rf"<(?:\w+:)?{element}>", xml))
 
-    assert count("lineChart") == 2 and count("barChart") == 4
+    assert count("lineChart") == 1 and count("barChart") == 5
+    # every value axis of money or tonnes starts at zero
+    assert xml.count('<c:min val="0"/>') == 4
     assert "Charts!" in xml or "'Charts'!" in xml  # live references to the data below
 
 
@@ -603,3 +758,186 @@ def test_numbers_empty_cells_infinity_and_per_row_units(tmp_path):
     assert [rows[k][2].value for k in "abc"] == [2030, 2031, 2032]
     assert [rows[k][3].number_format for k in "abc"] == [MONEY, PERCENT, QUANTITY]
     assert ws.freeze_panes == "A3"  # title, header, then the data
+
+
+# ----- the planner's sheets -------------------------------------------------------------
+def test_buy_list_is_the_plans_purchases_by_source_and_year():
+    """Hand check A: A (domestic_mine, US) 60 t in 2026 and 2027, 1200 USD; B (market)
+    30 t in 2027 at 12 USD = 360 USD; B's 2026 is empty, not 0. Largest contract first."""
+    buy = hand_frames()["BuyList"]
+    assert buy.columns.tolist() == [
+        "source",
+        "material",
+        "type",
+        "country",
+        "unit",
+        "2026",
+        "2027",
+        "total",
+        "cost [USD]",
+    ]
+    rows = buy.set_index("source")
+    assert rows.index.tolist() == ["A", "B"]
+    assert rows.loc["A", ["material", "type", "country", "unit"]].tolist() == [
+        "X",
+        "domestic_mine",
+        "US",
+        "t",
+    ]
+    assert rows.loc["A", ["2026", "2027", "total", "cost [USD]"]].tolist() == [60, 60, 120, 1200]
+    assert pd.isna(rows.loc["B", "2026"])
+    assert rows.loc["B", ["2027", "total", "cost [USD]"]].tolist() == [30, 30, 360]
+
+
+def test_buy_list_leaves_out_the_years_without_purchases():
+    """Hand check A with A's 2026 purchase taken away: nothing is bought in 2026, so the
+    contract list has no 2026 column (a column of blanks), and A's total is 60 t."""
+    result = hand_result()
+    result.values["Buy"]["A", 2026] = 0.0
+    buy = frames_of(hand_inputs(), result)["BuyList"]
+    assert [c for c in buy.columns if c.isdigit()] == ["2027"]
+    assert buy.set_index("source").loc["A", "total"] == 60
+
+
+def test_buy_list_leaves_out_a_disruptions_own_purchases():
+    """Check C's variant buys only in the ban's future: the plan's contract list is empty."""
+    frames = frames_of(check_c_inputs(), check_c_result())
+    assert frames["BuyList"].empty
+    lines = frames["Summary/Plan"]["text"].tolist()
+    assert lines[1] == "Next year, 2026: nothing to buy; the plan buys nothing over 2026-2027."
+
+
+def test_rows_that_would_print_as_zero_are_left_out():
+    """A purchase of 1e-4 t (0.001 USD), a delivery of 0.04 t from B (0.48 USD at 12 USD/t)
+    and a stock of 0.01 t (0.005 USD of holding) print as 0.0 t and 0 USD: no rows."""
+    result = hand_result()
+    result.values["Buy"]["B", 2026] = 1e-4
+    result.values["Ship"]["B", "X", "S1", 2026] = 0.04
+    result.values["Stock"]["X", "S1", 2026] = 0.01
+    frames = frames_of(hand_inputs(), result)
+    purchases = frames["Purchases"]
+    assert ("B", 2026) not in set(zip(purchases["source"], purchases["year"], strict=True))
+    assert frames["Deliveries"]["delivered [t]"].tolist() == [60, 60, 30]
+    assert frames["Stock"][["year", "stock [t]"]].values.tolist() == [[2027, 150]]
+    assert pd.isna(frames["BuyList"].set_index("source").loc["B", "2026"])
+
+
+def _closest() -> SolveResult:
+    """Hand check A as if its target of 150 t could not be met: the closest plan (the same
+    numbers) with the target moved to 120 t and A's 2027 capacity raised to 70."""
+    result = hand_result()
+    result.status = "infeasible"
+    result.message = "No plan meets every requirement."
+    result.relaxations = [
+        Relaxation(
+            "stock_target",
+            ("X", 2027),
+            "Targets",
+            2,
+            "min_stock_t",
+            150.0,
+            120.0,
+            "t",
+            "X stock target 2027 (Targets row 2) missed by 30 t",
+        ),
+        Relaxation(
+            "source_capacity",
+            ("A", 2027),
+            "Sources",
+            2,
+            "capacity_units_per_yr",
+            60.0,
+            70.0,
+            "t",
+            "A capacity 2027 (Sources row 2) raised by 10 t",
+        ),
+    ]
+    return result
+
+
+def test_the_closest_plan_says_loudly_that_it_does_not_meet_the_requirements(tmp_path):
+    result = _closest()
+    assert result.closest and not result.has_plan
+    frames = frames_of(hand_inputs(), result)
+    alert = frames["Summary/Alert"]
+    assert alert.attrs["alert"] and alert.attrs["pane"] == "full"
+    lines = alert["text"].tolist()
+    assert lines[0].startswith("THIS PLAN DOES NOT MEET THE REQUIREMENTS.")
+    assert lines[1:] == [
+        "- X stock target 2027 (Targets row 2) missed by 30 t",
+        "- A capacity 2027 (Sources row 2) raised by 10 t",
+    ]
+    # every sheet describes the closest plan
+    assert frames["Purchases"]["activity [units]"].tolist() == [60, 60, 30]
+    assert frames["BuyList"].attrs["title"].startswith("What to buy: the closest plan's")
+    assert frames["Summary/Expected cost"].set_index("part").loc[TOTAL_LABEL].item() == 1665
+    assert frames["Summary/Plan"]["text"].iloc[0].startswith("Status: infeasible. No plan meets")
+    # its duals are the relaxed problem's: not ranked as the price of a requirement
+    (first, *_) = frames["Summary/Costliest"]["text"].tolist()
+    assert first.startswith("Not ranked for a closest plan")
+    assert frames["ShadowPrices"].attrs["note"].startswith("THE CLOSEST PLAN:")
+    relaxed = frames["Infeasibility/Relaxations"]
+    assert relaxed["change"].tolist() == [-30, 10]
+    assert relaxed["input row"].tolist() == [2, 2]
+
+    path = tmp_path / "closest.xlsx"
+    write_report(frames, path)
+    wb = load_workbook(path)
+    ws = wb["Summary"]
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert texts[1] == lines[0]  # right under the sheet's heading, before anything else
+    cell = next(c for c in ws["A"] if c.value == lines[0])
+    assert cell.font.b and cell.font.color.rgb.endswith("C00000")
+    assert "Infeasibility" in wb.sheetnames
+
+
+def test_a_scenario_and_its_overrides_are_on_the_summary():
+    provenance = {
+        **PROVENANCE,
+        "scenario": "budget_cut",
+        "scenario_defined_in": "bundled",
+        "scenario_description": "Appropriations 30 % below plan.",
+        "scenario_overrides": ["Budget 2026, budget_usd: x0.7 (600 -> 420 USD)"],
+    }
+    inputs = hand_inputs()
+    frames = extract(inputs, build_params(inputs), hand_result(), provenance)
+    lines = frames["Summary/Plan"]["text"].tolist()
+    assert lines[1:3] == [
+        "Scenario budget_cut (bundled): Appropriations 30 % below plan. Its overrides of the "
+        "input:",
+        "- Budget 2026, budget_usd: x0.7 (600 -> 420 USD)",
+    ]
+    run = frames["Run"].set_index("item")["value"]
+    assert run["Scenario"] == "budget_cut"
+    assert run["Scenario override 1"] == "Budget 2026, budget_usd: x0.7 (600 -> 420 USD)"
+
+
+def test_no_sheet_prints_text_below_8_pt(tmp_path):
+    """From the workbook's own print setup: every font of a printed cell, times the
+    sheet's print scale (an explicit scale; or fit to the page's width, the scale the
+    column widths need; at most 1), is at least 8 pt. A wide table (60 years) prints
+    over several pages across at its own scale, its first column repeated."""
+    years = [{"year": 2000 + k, "amount [USD]": 123456789.0 * k} for k in range(60)]
+    wide = pd.DataFrame({f"{2000 + k} [USD]": [123456789.0] for k in range(60)})
+    wide.insert(0, "source", ["a_long_source_name"])
+    frames = {**hand_frames(), "Wide": wide, "Long": pd.DataFrame(years)}
+    path = tmp_path / "r.xlsx"
+    write_report(frames, path)
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        fonts = {c.font.sz or 10 for row in ws.iter_rows() for c in row if c.value is not None}
+        widths = {}
+        for dim in ws.column_dimensions.values():
+            for col in range(dim.min or 1, (dim.max or 0) + 1):
+                widths[col] = dim.width - 0.71  # XlsxWriter stores the width plus padding
+        total = sum(column_points(widths.get(c, 8.43)) for c in range(1, ws.max_column + 1))
+        if ws.page_setup.scale:
+            scale = ws.page_setup.scale / 100
+            assert ws.print_title_cols == "$A:$A", ws.title
+        else:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            scale = 1.0 if ws.title in ("Summary", "Charts") else min(1, PAGE_WIDTH_PT / total)
+            assert scale >= MIN_SCALE, ws.title
+        assert min(fonts) * scale >= 8, (ws.title, min(fonts), scale)
+    assert wb["Wide"].page_setup.scale and wb["Wide"].page_setup.pageOrder == "overThenDown"
+    assert not wb["Long"].page_setup.scale

@@ -797,3 +797,36 @@ def test_cli_validate_checks_the_scenarios_sheet(hand_book: Path) -> None:
     assert [(p["sheet"], p["row"], p["column"], p["value"]) for p in problems] == [
         ("Scenarios", 5, "column", "cost")
     ]
+
+
+def test_the_changes_of_a_scenario_in_planner_words() -> None:
+    """What the report's Summary and the terminal say a scenario did, before -> after: a
+    budget scaled in one year and in every year, a capacity set, a row added; past
+    ``per_override`` rows, how many more."""
+    from stockpile.scenarios.apply import apply_scenario_traced
+    from stockpile.scenarios.overrides import change_lines
+
+    def said(*overrides: Override, per_override: int = 5) -> list[str]:
+        scenario = Scenario("s", overrides)
+        _, changes = apply_scenario_traced(hand_inputs(), scenario)
+        return change_lines(scenario.overrides, changes, per_override)
+
+    # hand_inputs: budgets of 5,000 USD in 2026 and 2027; source B 100 units a year
+    assert said(Override("s", "Budget", "2027", "scale", "budget_usd", 0.7)) == [
+        "Budget 2027: x0.7 (5,000 -> 3,500 USD)"
+    ]
+    assert said(Override("s", "Budget", "*", "scale", "budget_usd", 0.5)) == [
+        "Budget 2026: x0.5 (5,000 -> 2,500 USD)",
+        "Budget 2027: x0.5 (5,000 -> 2,500 USD)",
+    ]
+    assert said(Override("s", "Budget", "*", "scale", "budget_usd", 0.5), per_override=1) == [
+        "Budget 2026: x0.5 (5,000 -> 2,500 USD)",
+        "(and 1 more row, each x0.5)",
+    ]
+    assert said(
+        Override("s", "Sources", "B", "set", "capacity_units_per_yr", 0),
+        Override("s", "Targets", "X|2026", "add_row", "", "min_stock_t=10"),
+    ) == [
+        "Sources B capacity_units_per_yr: = 0 (100 -> 0 unit/yr)",
+        "Targets X|2026: row added",
+    ]

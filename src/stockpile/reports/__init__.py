@@ -25,8 +25,10 @@ def build_report(
 ) -> None:
     """Write the report workbook for one solve; raises ReportWriteError if it cannot.
 
-    ``provenance``: run facts the result does not hold, shown on the Summary sheet
+    ``provenance``: run facts the result does not hold, shown on the Run sheet
     (input_file, input_sha256, started_utc, finished_utc, package, python, pyomo,
-    highs, solver_options; any other key is shown as given).
+    highs, solver_options; scenario, scenario_defined_in, scenario_description and
+    scenario_overrides, a list of lines, which the Summary shows too; any other key is
+    shown as given).
     """
     write_report(extract(inputs, params, result, provenance), path)

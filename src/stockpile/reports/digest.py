@@ -1,4 +1,5 @@
-"""A short, planner-facing digest of a solved plan, in Markdown.
+"""A short, planner-facing digest of a solved plan: in Markdown for the README, and as
+the sentences at the top of the report's Summary (``plan_sentences``).
 
 The README's "What the default run says" section is this digest of the bundled
 dataset; tests/regression/test_readme_digest.py checks that the README still matches a
@@ -10,6 +11,8 @@ reads (3 significant figures, whole percent) so the text is stable across machin
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from stockpile.data.params import Params
 from stockpile.result import SolveResult
@@ -147,8 +150,12 @@ def target_price_line(p: Params, result: SolveResult) -> str | None:
             f" Where it falls in {last}, that is the end of the horizon: nothing after "
             f"{last} values stock, so a tonne required in the last year carries its full "
             "purchase price, while a tonne required earlier still serves the later years and "
-            "costs only what having it sooner costs: holding, interest, a tighter budget "
-            "(after the semicolon: the dearest earlier year)."
+            "costs only what having it sooner costs: holding, interest, a tighter budget"
+            + (
+                " (after the semicolon: the dearest earlier year)."
+                if any(t == last and m in earlier for m, (_, t) in best.items())
+                else "."
+            )
         )
     return text
 
@@ -285,3 +292,117 @@ def _years(years: list[int]) -> str:
 def _activity_unit(p: Params, s: str) -> str:
     src = next(x for x in p.inputs.sources if x.source == s)
     return src.activity_unit
+
+
+#: How many sources the Summary's first sentence names; how many unmet lines it spells out.
+NAMED_SOURCES = 3
+NAMED_UNMET = 4
+
+
+@dataclass
+class NextYear:
+    """What the plan buys in its first year (the report's Purchases rows of the plan):
+    sources as (source, amount, activity unit, cost in USD of the year), costliest first."""
+
+    year: int
+    purchase_usd: float
+    spend_usd: float
+    budget_usd: float | None
+    sources: list[tuple[str, float, str, float]] = field(default_factory=list)
+    first_buy_year: int | None = None
+
+
+def unmet_line(future: str, material: str, unmet_t: float, first_year: int) -> str:
+    """'graphite: 10,807.8 t of disruption need left uncovered (first in 2029, future
+    graphite_ban)'."""
+    return (
+        f"{material}: {unmet_t:,.1f} t of disruption need left uncovered (first in "
+        f"{first_year}, future {future})"
+    )
+
+
+def plan_sentences(
+    params: Params,
+    result: SolveResult,
+    *,
+    next_year: NextYear,
+    over_budget: Sequence[int],
+    binding_budget: Sequence[int],
+    has_budget: bool,
+    unmet: Sequence[tuple[str, str, float, int]],
+) -> list[str]:
+    """What the plan says, for the top of the report's Summary: what to buy next year,
+    what the plan costs against its budget, the futures and what stays at risk. The
+    numbers come from the report's own tables (the caller passes them), rounded for
+    reading; the tables below the sentences hold them exactly."""
+    p = params
+    first, last = p.YEARS[0], p.YEARS[-1]
+    n = next_year
+    if n.sources:
+        named = ", ".join(
+            f"{s} {_sig(q)} {unit} ({usd_text(cost)})"
+            for s, q, unit, cost in n.sources[:NAMED_SOURCES]
+        )
+        more = len(n.sources) - NAMED_SOURCES
+        budget = f" against a budget of {usd_text(n.budget_usd)}" if n.budget_usd else ""
+        buy = (
+            f"Next year, {n.year}: buy {usd_text(n.purchase_usd)} from {len(n.sources)} "
+            f"source{'s' if len(n.sources) != 1 else ''} (money of {n.year}; the year's "
+            f"spend with transport and holding is {usd_text(n.spend_usd)}{budget}). Largest: "
+            f"{named}" + (f", and {more} more" if more > 0 else "") + ". BuyList has every "
+            "source and year."
+        )
+    elif n.first_buy_year is not None:
+        buy = (
+            f"Next year, {n.year}: nothing to buy; the plan's first purchases are in "
+            f"{n.first_buy_year} (BuyList)."
+        )
+    else:
+        buy = f"Next year, {n.year}: nothing to buy; the plan buys nothing over {first}-{last}."
+    expected = result.expected_cost_usd
+    if expected is None:
+        expected = result.objective_usd or 0.0
+    futures = len(result.futures)
+    cost = (
+        f"Expected cost over {first}-{last}: {usd_text(expected)}, discounted to {first}"
+        + (f" and weighed over {futures} futures" if futures > 1 else "")
+        + " (parts below)."
+    )
+    if over_budget:
+        cost += f" Spend exceeds the budget in {_years(list(over_budget))}."
+    elif has_budget:
+        cost += " Spend stays within the budget in every year"
+        cost += (
+            f"; the budget binds in {_years(list(binding_budget))}."
+            if binding_budget
+            else " and never binds."
+        )
+    lines = [buy, cost]
+    disruptions = [f for f in result.futures if f.future != "base"]
+    if disruptions:
+        base = next((f for f in result.futures if f.future == "base"), None)
+        worst = max(result.futures, key=lambda f: f.cost_usd)
+        lines.append(
+            "Futures: "
+            + (f"no disruption {base.probability:.0%}, " if base else "")
+            + ", ".join(
+                f"{f.future} {f.probability:.0%} from {p.start_year[f.future]}" for f in disruptions
+            )
+            + f"; the costliest, {worst.future}, costs {usd_text(worst.cost_usd)}"
+            + (" if it happens." if worst.future in p.start_year else ".")
+        )
+    if unmet:
+        said = "; ".join(unmet_line(*u) for u in unmet[:NAMED_UNMET])
+        more = len(unmet) - NAMED_UNMET
+        lines.append(
+            f"What stays at risk: {said}"
+            + (f"; and {more} more (the table below)." if more > 0 else ".")
+        )
+    elif p.need_t:
+        lines.append("What stays at risk: nothing; every future's need is met in full.")
+    else:
+        lines.append(
+            "What stays at risk: no disruption cuts supply below need (no Demand, or no "
+            "disruption that hits it)."
+        )
+    return lines

@@ -6,18 +6,30 @@ need, windows: computed once in ``stockpile.data.params`` and reused here) and r
 one DataFrame per block of the report workbook.
 
 Keys of the returned dict say where a frame goes: ``"Sheet"`` for a sheet holding one
-table, ``"Sheet/block"`` for one of several tables stacked on a sheet (Summary,
-Charts, Infeasibility). Dict order is sheet order. Column headers carry their unit in
-brackets (``cost [USD]``); a column without one takes the unit of its row from the
-frame's ``unit`` column. ``frame.attrs`` may hold ``title``, ``note`` (one line shown
-above the table), ``empty`` (what to show when the frame has no rows) and
-``free_text`` (columns of long text that may run on into the empty cells to their
-right instead of widening the column).
+table, ``"Sheet/block"`` for one of several blocks on a sheet (Summary, Futures,
+Charts, Infeasibility). Dict order is sheet order (WORKBOOK.md "Report workbook").
+Column headers carry their unit in brackets (``cost [USD]``); a column without one
+takes the unit of its row from the frame's ``unit`` column. ``frame.attrs`` may hold
+``title``, ``note`` (shown above the table), ``empty`` (what to show when the frame
+has no rows), ``free_text`` (columns of long text that may run on into the empty
+cells to their right), ``wrap`` (column -> width at which its text wraps), ``kind``
+("text": a block of sentences, one per row of its ``text`` column, not a table),
+``alert`` (a text block printed in bold red), ``pane`` (where a Summary block goes:
+"full", "left" or "right") and ``charts``.
+
+The report is read by a planner first: the Summary says what the plan is (what to buy
+next year, what it costs against the budget, what stays at risk, the costliest
+requirements), BuyList is the contract list, and the detail sheets list non-zero rows
+only (a row whose amounts would all print as zero is left out).
 
 Futures (MODEL.md version 2): the plan is the future ``base``; each disruption d is a
 future with its own decisions from start_d on. The sheets of decisions (Purchases,
 Investments, Deliveries, Stock, Resale) list the plan's rows and each future's own rows,
-with a ``future`` column, non-zero rows only.
+with a ``future`` column.
+
+When the requirements cannot all be met and the solver found the closest plan
+(``result.closest``), every sheet describes that plan and the Summary says first, in
+red, that it does not meet the requirements and which limits it moves.
 
 Money: a plain money column is in the money of its year (escalated, undiscounted), as
 budgets are; "discounted" is discounted to start_year; "weight" is the probability the
@@ -33,6 +45,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -46,7 +59,8 @@ from stockpile.model.family import PLAN as BASE
 from stockpile.model.family import fmt
 from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
-from stockpile.result import STATUS_WORDS, SolveResult
+from stockpile.reports import digest
+from stockpile.result import STATUS_WORDS, UNMET_TINY, SolveResult
 
 #: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
 DUAL_ZERO = 1e-7
@@ -54,9 +68,22 @@ DUAL_ZERO = 1e-7
 BINDING_REL = 1e-6
 #: Plan values below this (t, units) are treated as nothing delivered / resold.
 TINY = 1e-9
+#: Below these a quantity (format #,##0.0) or a money amount (#,##0) prints as zero; a
+#: row whose amounts all print as zero is not listed.
+SHOWN_QUANTITY = 0.05
+SHOWN_MONEY = 0.5
+#: Families whose duals only price the model's bookkeeping (balances): on
+#: ShadowPricesDetail, not on the planner's ShadowPrices.
+BOOKKEEPING = ("stock_balance", "output_split")
+#: How many of the costliest requirements the Summary names.
+COSTLIEST = 5
+#: Materials per chart of delivery shares (more bars would not be legible).
+SHARES_PER_CHART = 12
 #: Summary rows of a risk-averse objective (risk_weight > 0).
 EXPECTED_LABEL = "Expected cost E (discounted)"
 CVAR_LABEL = "CVaR term: expected cost of the worst futures (discounted)"
+#: The Summary's cost table: the total row under the parts.
+TOTAL_LABEL = "Expected cost (sum of the parts)"
 #: How the money columns of a future's sheet are weighted (their notes say it).
 WEIGHTS = (
     "Discounted to the start year. Weight: the probability that the decision is taken, "
@@ -68,6 +95,9 @@ WEIGHTS = (
 _PROVENANCE_LABELS = {
     "input_file": "Input file",
     "input_sha256": "Input SHA-256",
+    "scenario": "Scenario",
+    "scenario_defined_in": "Scenario defined in",
+    "scenario_description": "Scenario description",
     "started_utc": "Started (UTC)",
     "finished_utc": "Finished (UTC)",
     "package": "Package",
@@ -82,29 +112,28 @@ def extract(
 ) -> dict[str, pd.DataFrame]:
     """Every table of the report, keyed ``"Sheet"`` or ``"Sheet/block"``, in sheet order."""
     x = _Extractor(inputs, params, result)
-    frames: dict[str, pd.DataFrame] = {
-        "Summary/Result": x.result_block(),
-        "Summary/Flags": x.flags(),
-        "Summary/Materials": x.material_kpis(),
-        "Summary/Deliveries by bloc": x.delivery_shares("bloc"),
-        "Summary/Deliveries by source type": x.delivery_shares("source_type"),
-        "Summary/Provenance": x.provenance_block(provenance),
-    }
-    if result.status == "infeasible":
-        frames["Infeasibility/Diagnosis"] = x.diagnosis_block()
-        frames["Infeasibility/Members"] = x.diagnosis_members()
-    frames.update(x.chart_data())
+    prices = x.shadow_prices()
+    frames: dict[str, pd.DataFrame] = dict(x.summary(provenance, prices))
+    frames["BuyList"] = x.buy_list()
+    if x.investments is not None:
+        frames["Investments"] = x.investments
     frames.update(x.futures())
     frames["Coverage"] = x.coverage
     frames["Purchases"] = x.purchases
-    if x.investments is not None:
-        frames["Investments"] = x.investments
     frames["Deliveries"] = x.deliveries
     frames["Stock"] = x.stock
     frames["Releases"] = x.releases
     frames["Resale"] = x.resale
-    frames["ShadowPrices"] = x.shadow_prices()
+    frames["ShadowPrices"] = prices
+    frames["ShadowPricesDetail"] = x.shadow_prices_detail()
     frames["Binding"] = x.binding()
+    frames.update(x.chart_data())
+    if result.status == "infeasible":
+        frames["Infeasibility/Diagnosis"] = x.diagnosis_block()
+        if result.relaxations:
+            frames["Infeasibility/Relaxations"] = x.relaxations_block()
+        frames["Infeasibility/Members"] = x.diagnosis_members()
+    frames["Run"] = x.run_block(provenance)
     return frames
 
 
@@ -115,10 +144,21 @@ def _frame(
     note: str = "",
     empty: str = "(none)",
     free_text: tuple[str, ...] = (),
+    **attrs: Any,
 ) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(columns))
-    df.attrs.update(title=title, note=note, empty=empty, free_text=free_text)
+    df.attrs.update(title=title, note=note, empty=empty, free_text=free_text, **attrs)
     return df
+
+
+def _text(lines: Iterable[str], title: str = "", **attrs: Any) -> pd.DataFrame:
+    """A block of sentences (one per row), written across the sheet, not as a table."""
+    return _frame([{"text": line} for line in lines], ["text"], title=title, kind="text", **attrs)
+
+
+def _prints(quantity: float = 0.0, *money: float) -> bool:
+    """True when a row's amounts do not all print as zero (#,##0.0 t, #,##0 USD)."""
+    return abs(quantity) >= SHOWN_QUANTITY or any(abs(x) >= SHOWN_MONEY for x in money)
 
 
 def _amount(x: float) -> str:
@@ -163,7 +203,8 @@ class _Extractor:
         self.inputs = inputs
         self.p = params
         self.r = result
-        self.plan = result.has_plan and bool(result.values)
+        #: a plan to show: the optimal or time-limited plan, or the closest plan
+        self.plan = result.shows_plan and bool(result.values)
         self.values = result.values if self.plan else {}
         rate = inputs.settings.discount_rate
         self.money_note = " USD (discounted)" if rate else " USD"
@@ -220,19 +261,18 @@ class _Extractor:
         p = self.p
         rows = []
         for f, (s, t), buy in self._decisions("Buy"):
-            cap = self._capacity(f, s, t, buy)
             unit_cost = p.price_factor(None if f == BASE else f, t) * p.cost_usd_per_unit[s, t]
+            if not _prints(buy, unit_cost * buy):
+                continue
+            cap = self._capacity(f, s, t, buy)
             money = self._money(f, t, unit_cost * buy)
             rows.append(
                 {
                     "future": f,
                     "source": s,
-                    "type": p.source_type[s],
-                    "country": p.source_country[s],
-                    "activity unit": p.activity_unit[s],
+                    "unit": p.activity_unit[s],
                     "year": t,
                     "activity [units]": buy,
-                    "capacity [units]": cap,
                     "capacity used [%]": buy / cap if cap > TINY else None,
                     "unit cost [USD/unit]": unit_cost,
                     "cost [USD]": unit_cost * buy,
@@ -246,12 +286,9 @@ class _Extractor:
             [
                 "future",
                 "source",
-                "type",
-                "country",
-                "activity unit",
+                "unit",
                 "year",
                 "activity [units]",
-                "capacity [units]",
                 "capacity used [%]",
                 "unit cost [USD/unit]",
                 "cost [USD]",
@@ -260,10 +297,14 @@ class _Extractor:
                 "expected cost [USD]",
             ],
             title="Purchases by future, source and year",
-            note=f"Future base is the plan; a disruption's future lists its own decisions "
-            "from its start year on. Unit cost escalated to the year (times the price "
-            f"multiplier in a disruption's window); cost in the money of its year. {WEIGHTS}",
+            note="Future base is the plan; a disruption's future lists its own decisions from "
+            "its start year on (each source's type and country: BuyList). Activity in the "
+            "source's unit; capacity used: of the capacity that year (added capacity and a "
+            "disruption's availability included). Unit cost escalated to the year (times the "
+            "price multiplier in a disruption's window); cost in the money of its year. "
+            f"{WEIGHTS}",
             empty=self._no_plan("Nothing is bought in any future."),
+            wrap={"unit": 9},
         )
 
     def _investments(self) -> pd.DataFrame | None:
@@ -275,6 +316,8 @@ class _Extractor:
         rows = []
         for f, (s, t), added in self._decisions("Expand"):
             unit_cost = p.expansion_cost_usd_per_unit[s]
+            if not _prints(added, unit_cost * added):
+                continue
             money = self._money(f, t, unit_cost * added)
             rows.append(
                 {
@@ -320,12 +363,13 @@ class _Extractor:
         rows = []
         for f, (s, m, l, t), ship in self._decisions("Ship"):
             route = p.route_usd_per_t[s, l]
+            if not _prints(ship, route * ship):
+                continue
             money = self._money(f, t, route * ship)
             rows.append(
                 {
                     "future": f,
                     "source": s,
-                    "type": p.source_type[s],
                     "material": m,
                     "site": l,
                     "year": t,
@@ -341,7 +385,6 @@ class _Extractor:
             [
                 "future",
                 "source",
-                "type",
                 "material",
                 "site",
                 "year",
@@ -352,8 +395,8 @@ class _Extractor:
                 "expected transport cost [USD]",
             ],
             title="Deliveries into storage",
-            note="Only deliveries above zero are listed. Transport cost in the money of its "
-            f"year. {WEIGHTS}",
+            note="Only deliveries that print above zero are listed. Transport cost in the "
+            f"money of its year. {WEIGHTS}",
             empty=self._no_plan("No deliveries in any future."),
         )
 
@@ -362,6 +405,8 @@ class _Extractor:
         rows = []
         for f, (m, l, t), stock in self._decisions("Stock"):
             hold = p.holding_usd_per_t_yr[l]
+            if not _prints(stock, hold * stock):
+                continue
             money = self._money(f, t, hold * stock)
             rows.append(
                 {
@@ -402,7 +447,7 @@ class _Extractor:
         rows = [
             {"future": d, "material": m, "site": l, "year": t, "released [t]": v + 0.0}
             for (d, m, l, t), v in self.values.get("Release", {}).items()
-            if abs(v) > TINY
+            if _prints(v)
         ]
         return _frame(
             rows,
@@ -418,6 +463,8 @@ class _Extractor:
         rows = []
         for f, (s, m, t), surplus in self._decisions("Surplus"):
             price = p.resale_usd_per_t[m]
+            if not _prints(surplus, price * surplus):
+                continue
             money = self._money(f, t, price * surplus)
             rows.append(
                 {
@@ -604,138 +651,282 @@ class _Extractor:
         )
 
     # ----- Summary ---------------------------------------------------------
-    def result_block(self) -> pd.DataFrame:
-        r, st = self.r, self.inputs.settings
-        rows: list[dict[str, Any]] = [
-            {"item": "Status", "value": STATUS_WORDS.get(r.status, r.status), "unit": ""},
-            {"item": "Status code", "value": r.status, "unit": ""},
-            {"item": "Solver message", "value": r.message, "unit": ""},
-        ]
-        if r.objective_usd is not None and r.parts:
-            rows.append({"item": OBJECTIVE_LABEL, "value": r.objective_usd, "unit": "USD"})
-            rows.extend(
-                {"item": part.label, "value": r.parts.get(part.json_key, 0.0), "unit": part.unit}
-                for part in PARTS
-            )
-            if self.p.risk_weight > 0:
-                rows += [
-                    {"item": EXPECTED_LABEL, "value": r.expected_cost_usd, "unit": "USD"},
-                    {"item": CVAR_LABEL, "value": r.cvar_usd, "unit": "USD"},
-                ]
-        if r.diagnosis is not None:
-            rows.append({"item": "Why no plan", "value": r.diagnosis.suggestion, "unit": ""})
-        rows += [
-            {"item": "Horizon", "value": f"{st.start_year}-{st.end_year}", "unit": ""},
-            {"item": "Discount rate", "value": st.discount_rate, "unit": "%"},
-            {"item": "Money", "value": f"discounted to {st.start_year}", "unit": ""},
-        ]
-        rows.extend(
-            {"item": f"Model {k}", "value": v, "unit": "count"} for k, v in r.counts.items()
+    def summary(
+        self, provenance: Mapping[str, Any], prices: pd.DataFrame
+    ) -> dict[str, pd.DataFrame]:
+        """The answer on one printed page: an alert when the plan does not meet the
+        requirements (or there is none), what the plan says in sentences, then the
+        expected cost and its parts, the unmet need and the flags (left) beside the spend
+        per year against the budget (right), and the costliest requirements."""
+        spend = self.spend_table()
+        unmet = self.unmet_table()
+        costliest = self.costliest(prices)
+        frames: dict[str, pd.DataFrame] = {}
+        alert = self.alert_lines()
+        if alert:
+            frames["Summary/Alert"] = _text(alert, alert=True, pane="full")
+        frames["Summary/Plan"] = _text(
+            self.plan_lines(provenance, spend, unmet, costliest),
+            title="What the plan says" if self.plan else "The run",
+            pane="full",
         )
+        if not self.plan:  # nothing to tabulate: the status, the scenario and the flags
+            flags = self.flags()
+            flags.attrs["pane"] = "full"
+            frames["Summary/Flags"] = flags
+            return frames
+        frames["Summary/Expected cost"] = self.cost_table()
+        frames["Summary/Unmet need"] = unmet
+        frames["Summary/Flags"] = self.flags()
+        frames["Summary/Spend"] = spend
+        frames["Summary/Costliest"] = costliest
+        return frames
+
+    def alert_lines(self) -> list[str]:
+        """What the planner must see first: the plan does not meet the requirements (the
+        closest plan, with every limit it moves), or there is no plan at all."""
+        r = self.r
+        if r.closest:
+            lines = [
+                "THIS PLAN DOES NOT MEET THE REQUIREMENTS. They cannot all be met together; "
+                "this is the closest plan, and every sheet of this report describes it. It "
+                + (
+                    "moves this limit:"
+                    if len(r.relaxations) == 1
+                    else f"moves these {len(r.relaxations)} limits:"
+                )
+            ]
+            return lines + [f"- {x.text}" for x in r.relaxations]
+        if self.plan:
+            return []
+        lines = [f"NO PLAN. {STATUS_WORDS.get(r.status, r.status)}"]
+        if r.diagnosis is not None and r.diagnosis.suggestion:
+            lines.append(f"What to change: {r.diagnosis.suggestion}")
+        elif r.message:
+            lines.append(f"Solver: {r.message}")
+        return lines
+
+    def status_text(self) -> str:
+        r = self.r
+        if r.closest:
+            return (
+                "Status: infeasible. No plan meets every requirement; the plan below is the "
+                "closest one (it moves the limits above)."
+            )
+        words = r.status_text()
+        head, _, rest = words.partition(": ")
+        return f"Status: {head.lower()}, {rest[0].lower()}{rest[1:]}" if rest else words
+
+    def plan_lines(
+        self,
+        provenance: Mapping[str, Any],
+        spend: pd.DataFrame,
+        unmet: pd.DataFrame,
+        costliest: pd.DataFrame,
+    ) -> list[str]:
+        """The status, the scenario and its overrides, then the digest's sentences."""
+        p = self.p
+        lines = [self.status_text()]
+        scenario = provenance.get("scenario")
+        if scenario:
+            described = provenance.get("scenario_description") or ""
+            origin = provenance.get("scenario_defined_in") or ""
+            lines.append(
+                f"Scenario {scenario}"
+                + (f" ({origin})" if origin else "")
+                + (f": {described}" if described else ".")
+                + " Its overrides of the input:"
+            )
+            overrides = provenance.get("scenario_overrides") or []
+            if isinstance(overrides, str | int | float):
+                overrides = [str(overrides)]
+            lines += [f"- {line}" for line in overrides]
+        if not self.plan:
+            return lines
+        if p.risk_weight > 0 and self.r.cvar_usd is not None:
+            lines.append(
+                f"Risk weight {p.risk_weight:g}: the plan minimises (1 - {p.risk_weight:g}) x "
+                f"the expected cost + {p.risk_weight:g} x the CVaR (the expected cost of the "
+                f"worst {1 - p.cvar_level:.0%} of futures: {digest.usd_text(self.r.cvar_usd)}); "
+                f"objective {digest.usd_text(self.r.objective_usd or 0.0)}."
+            )
+        budget = spend.dropna(subset=["budget [USD]"])
+        over = budget[budget["spend [USD]"] > budget["budget [USD]"] * (1 + 1e-9) + 1]
+        binding = [
+            key[0]
+            for key, row in self.r.rows.get("budget", {}).items()
+            if len(key) == 1 and row.dual is not None and row.dual < -DUAL_ZERO
+        ]
+        lines += digest.plan_sentences(
+            p,
+            self.r,
+            next_year=self._next_year(spend),
+            over_budget=[int(t) for t in over["year"]],
+            binding_budget=sorted(binding),
+            has_budget=len(budget) > 0,
+            unmet=[
+                (row["future"], row["material"], row["unmet [t]"], row["first year"])
+                for row in unmet.to_dict("records")
+            ],
+        )
+        return lines
+
+    def _next_year(self, spend: pd.DataFrame) -> digest.NextYear:
+        """What the plan buys in its first year, from the Purchases sheet's plan rows."""
+        p = self.p
+        t = p.t0
+        buys = self.purchases[(self.purchases["future"] == BASE) & (self.purchases["year"] == t)]
+        buys = buys.sort_values("cost [USD]", ascending=False)
+        row = spend[spend["year"] == t]
+        later = self.purchases[(self.purchases["future"] == BASE)]["year"]
+        return digest.NextYear(
+            year=t,
+            purchase_usd=float(buys["cost [USD]"].sum()),
+            spend_usd=float(row["spend [USD]"].iloc[0]) if len(row) else 0.0,
+            budget_usd=p.budget_usd.get(t),
+            sources=[
+                (b["source"], b["activity [units]"], b["unit"], b["cost [USD]"])
+                for b in buys.to_dict("records")
+            ],
+            first_buy_year=int(later.min()) if len(later) else None,
+        )
+
+    def cost_table(self) -> pd.DataFrame:
+        """The expected cost and its parts, resale as a minus: the parts add up to it."""
+        r, p = self.r, self.p
+        rows = []
+        if self.plan and r.parts:
+            rows = [
+                {"part": part.label, "expected [USD]": part.sign * r.parts.get(part.json_key, 0.0)}
+                for part in PARTS
+            ]
+            total = sum(row["expected [USD]"] for row in rows)
+            rows.append({"part": TOTAL_LABEL, "expected [USD]": total})
+        rate = p.inputs.settings.discount_rate
         return _frame(
             rows,
-            ["item", "value", "unit"],
-            free_text=("value",),
-            title="Result",
-            note=self._objective_note(),
+            ["part", "expected [USD]"],
+            title=f"Expected cost over the futures, discounted to {p.t0} at {rate:.1%} a year",
+            note="Each part weighed over the futures by their probability; resale income is "
+            "subtracted.",
+            empty="No plan: no cost.",
+            pane="left",
+            wide_headers=True,
         )
 
-    def _objective_note(self) -> str:
-        terms = " ".join(
-            f"{'-' if part.sign < 0 else '+'} {part.label.split(' (')[0].lower()}" for part in PARTS
-        ).removeprefix("+ ")
-        if self.p.risk_weight > 0:
-            return (
-                f"E = {terms}, each the expected discounted value over the futures. "
-                "Objective = (1 - lambda) x E + lambda x the CVaR term (the Futures sheet)."
-            )
-        return f"Objective = E = {terms}, each the expected discounted value over the futures."
-
-    def _delivered(self) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
-        """Tonnes delivered per material, and per (material, bloc or source type)."""
+    def spend_table(self) -> pd.DataFrame:
+        """The plan's spend per year as the budget counts it (MODEL.md family 6: purchases,
+        transport, holding and investment, in the money of the year; resale not deducted),
+        from the Purchases, Deliveries, Stock and Investments sheets."""
         p = self.p
-        total: dict[str, float] = defaultdict(float)
-        by_group: dict[tuple[str, str], float] = defaultdict(float)
-        for (s, m, _l, _t), ship in self.values.get("Ship", {}).items():
-            total[m] += ship
-            by_group[m, p.bloc_of_country[p.source_country[s]]] += ship
-            by_group[m, p.source_type[s]] += ship
-        return total, by_group
-
-    def material_kpis(self) -> pd.DataFrame:
-        p = self.p
-        last = p.YEARS[-1]
-        total, _ = self._delivered()
-        final: dict[str, float] = defaultdict(float)
-        for (m, _l, t), stock in self.values.get("Stock", {}).items():
-            if t == last:
-                final[m] += stock
-        by_material = self.coverage.groupby("material")
-        worst = by_material["covered share [%]"].min().to_dict()
-        unmet = (
-            self.coverage.groupby(["material", "future"])["unmet [t]"]
-            .sum()
-            .groupby("material")
-            .max()
-            .to_dict()
-        )
+        spend = self.spend_paths[BASE] if self.plan else {}
         rows = []
         if self.plan:
-            for m in p.MATERIALS:
-                target = p.target_t.get((m, last))
+            for t in p.YEARS:
+                budget = p.budget_usd.get(t)
                 rows.append(
                     {
-                        "material": m,
-                        f"final stock {last} [t]": final[m] + 0.0,
-                        f"target {last} [t]": target,
-                        "final stock vs target [%]": final[m] / target if target else None,
-                        "delivered over horizon [t]": total[m] + 0.0,
-                        "worst covered share [%]": worst.get(m),
-                        "unmet in the worst future [t]": unmet.get(m),
+                        "year": t,
+                        "spend [USD]": spend[t] + 0.0,
+                        "budget [USD]": budget,
+                        "of budget [%]": spend[t] / budget if budget else None,
                     }
                 )
         return _frame(
             rows,
-            [
-                "material",
-                f"final stock {last} [t]",
-                f"target {last} [t]",
-                "final stock vs target [%]",
-                "delivered over horizon [t]",
-                "worst covered share [%]",
-                "unmet in the worst future [t]",
-            ],
-            title="Materials",
-            note="The plan's final stock: the total over sites at the end of the last year. "
-            "Covered share: the lowest of any disruption's window year; unmet: the total of "
-            "the future that leaves most unmet (see Futures and Coverage; blank: no "
-            "disruption need).",
-            empty="No plan: nothing to show.",
+            ["year", "spend [USD]", "budget [USD]", "of budget [%]"],
+            title="Spend per year against the budget (the plan)",
+            note="In the money of each year: purchases, transport, holding and investment, "
+            "as the budget counts them.",
+            empty="No plan: no spend.",
+            pane="right",
+            wide_headers=True,
         )
 
-    def delivery_shares(self, kind: str) -> pd.DataFrame:
-        """Share of each material's deliveries over the horizon by bloc or source type."""
-        p = self.p
-        if kind == "bloc":
-            groups = _present(BLOCS, (p.bloc_of_country[c] for c in p.source_country.values()))
-            title = "Deliveries by bloc of the source's country"
-        else:
-            groups = _present(SOURCE_TYPES, p.source_type.values())
-            title = "Deliveries by source type"
-        total, by_group = self._delivered()
+    @cached_property
+    def spend_paths(self) -> pd.DataFrame:
+        """Spend per year (index) along each future's path (columns), as the budget
+        counts it: the sum of the money-of-the-year columns of the decision sheets."""
+        return sum(self.along_paths(frame, column) for frame, column in self._spend_columns())
+
+    def _spend_columns(self) -> list[tuple[pd.DataFrame, str]]:
+        out = [
+            (self.purchases, "cost [USD]"),
+            (self.deliveries, "transport cost [USD]"),
+            (self.stock, "holding cost [USD]"),
+        ]
+        if self.investments is not None:
+            out.append((self.investments, "cost [USD]"))
+        return out
+
+    def unmet_table(self) -> pd.DataFrame:
+        """Every future and material with unmet need, with its first year (Coverage)."""
+        cov = self.coverage
         rows = []
-        if self.plan:
-            for m in p.MATERIALS:
-                row: dict[str, Any] = {"material": m}
-                for g in groups:
-                    row[f"{g} [%]"] = by_group[m, g] / total[m] if total[m] > TINY else None
-                rows.append(row)
+        if len(cov):
+            short = cov[cov["unmet [t]"] > UNMET_TINY]
+            for (f, m), group in short.groupby(["future", "material"], sort=False):
+                rows.append(
+                    {
+                        "future": f,
+                        "material": m,
+                        "unmet [t]": float(group["unmet [t]"].sum()),
+                        "first year": int(group["year"].min()),
+                    }
+                )
+        rows.sort(key=lambda r: -r["unmet [t]"])
+        if not self.plan:
+            empty = "No plan."
+        elif not self.p.need_t:
+            empty = "No disruption need: no Demand, or no disruption cuts supply."
+        else:
+            empty = "None: every future's need is met in full."
         return _frame(
             rows,
-            ["material", *(f"{g} [%]" for g in groups)],
-            title=title,
-            note="Share of the tonnes of each material the plan delivers over the horizon.",
-            empty="No plan: nothing to show.",
+            ["material", "future", "unmet [t]", "first year"],
+            title="Disruption need left unmet (Coverage has each year)",
+            empty=empty,
+            pane="left",
+            wide_headers=True,
+        )
+
+    def costliest(self, prices: pd.DataFrame) -> pd.DataFrame:
+        """The top of ShadowPrices: the requirements with the largest shadow prices, each
+        in its sentence (one line each, across the page)."""
+        top = prices.head(COSTLIEST) if len(prices) else prices
+        lines = [f"{row['rank']}. {row['meaning']}" for row in top.to_dict("records")]
+        if self.r.closest:
+            # the closest plan's duals are those of the relaxed LP with its total move held
+            # at its least: not the price of a requirement of the workbook as written
+            lines = [
+                "Not ranked for a closest plan: its shadow prices are those of the relaxed "
+                "problem (the limits moved as listed above, the total move held at its "
+                "least), not what a requirement of the workbook costs. ShadowPrices lists "
+                "them; meet the requirements first (see Infeasibility)."
+            ]
+        if not lines:
+            lines = ["No requirement has a shadow price." if self.plan else "No plan."]
+        return _text(
+            [*lines, self._horizon_note(short=True)],
+            title=f"The {COSTLIEST} costliest requirements (largest shadow prices; ShadowPrices "
+            "ranks them all)",
+            pane="bottom",
+        )
+
+    def _horizon_note(self, short: bool = False) -> str:
+        last = self.p.YEARS[-1]
+        if short:
+            return (
+                f"Why {last} is dearest: nothing after {last} values the stock, so a {last} "
+                "target's shadow price carries the whole price of buying the tonne; an earlier "
+                "year's is only the cost of buying early."
+            )
+        return (
+            f"Why the {last} prices are the largest: the horizon ends in {last} and nothing "
+            f"after it values the stock, so one more tonne of a {last} target costs the "
+            "whole price of buying (and shipping) it; a target in an earlier year is mostly "
+            "met by buying earlier than otherwise, so its shadow price is the carrying cost "
+            "of buying early (holding and the price difference between the years)."
         )
 
     def flags(self) -> pd.DataFrame:
@@ -754,42 +945,109 @@ class _Extractor:
             if not years:
                 continue
             bought = sum(self._val("Buy", (s, t)) for t in years)
+            said = f" (the plan buys {_quantity(bought)} {p.activity_unit[s]})" if self.plan else ""
             rows.append(
                 {
-                    "source": s,
-                    "years": _years_text(years),
-                    "resale value of outputs [USD/unit]": value,
-                    "lowest unit cost [USD/unit]": min(p.cost_usd_per_unit[s, t] for t in years),
-                    "bought in those years [units]": bought if self.plan else None,
-                    "flag": f"Reselling the output of {s} earns more than buying it costs: the "
-                    "plan may buy it for profit. Check the resale prices.",
+                    "flag": f"{s}, {_years_text(years)}: reselling its outputs earns more than "
+                    f"buying them costs{said}; the plan may buy for profit. Check the resale "
+                    "prices.",
+                    "resale [USD/unit]": value,
+                    "cost [USD/unit]": min(p.cost_usd_per_unit[s, t] for t in years),
                 }
             )
         return _frame(
             rows,
-            [
-                "source",
-                "years",
-                "resale value of outputs [USD/unit]",
-                "lowest unit cost [USD/unit]",
-                "bought in those years [units]",
-                "flag",
-            ],
+            ["flag", "resale [USD/unit]", "cost [USD/unit]"],
             title="Flags",
-            note="Co-product sources whose resale value exceeds their cost.",
-            empty="No source resells for more than it costs.",
+            note="Co-product sources whose outputs resell for more than the source costs "
+            "(resale: the outputs of one unit; cost: the lowest unit cost in those years)."
+            if rows
+            else "",
+            empty="No flags: no co-product source resells for more than it costs.",
+            wrap={"flag": 40},
+            pane="left",
+            wide_headers=True,
         )
 
-    def provenance_block(self, provenance: Mapping[str, Any]) -> pd.DataFrame:
-        r = self.r
+    # ----- BuyList ------------------------------------------------------------
+    def buy_list(self) -> pd.DataFrame:
+        """The plan's purchases as source x year: what to contract."""
+        p = self.p
+        plan = self.purchases[self.purchases["future"] == BASE]
+        amounts = plan.groupby(["source", "year"])["activity [units]"].sum()
+        cost = plan.groupby("source")["cost [USD]"].sum().sort_values(ascending=False)
+        # the years in which the plan buys anything (a year column of blanks prints empty)
+        bought_years = {int(t) for (_, t), v in amounts.items() if v > 0}
+        shown = [t for t in p.YEARS if t in bought_years]
+        years = [str(t) for t in shown]
+        rows = []
+        for s, total_cost in cost.items():
+            row: dict[str, Any] = {
+                "source": s,
+                "material": ", ".join(p.outputs[s]),
+                "type": p.source_type[s],
+                "country": p.source_country[s],
+                "unit": p.activity_unit[s],
+            }
+            bought = {int(t): float(v) for (ss, t), v in amounts.items() if ss == s}
+            for t in shown:
+                row[str(t)] = bought.get(t)
+            row["total"] = sum(bought.values())
+            row["cost [USD]"] = float(total_cost)
+            rows.append(row)
+        which = "the closest plan's" if self.r.closest else "the plan's"
+        return _frame(
+            rows,
+            ["source", "material", "type", "country", "unit", *years, "total", "cost [USD]"],
+            title=f"What to buy: {which} purchases by source and year (the contract list)",
+            note="Amounts in each source's activity unit (the unit column), in the plan (no "
+            "disruption); a disruption's own purchases are on Purchases. Cost: the total over "
+            "the years in the money of each year. Largest contracts first; years without "
+            "purchases are left out."
+            + (" Capacity to build: the Investments sheet." if p.expandable else ""),
+            empty=self._no_plan("The plan buys nothing."),
+            wrap={"material": 16, "unit": 9},
+            title_col=1,
+            note_columns=8,
+        )
+
+    # ----- Run ----------------------------------------------------------------
+    def run_block(self, provenance: Mapping[str, Any]) -> pd.DataFrame:
+        """Where the report comes from: input, scenario, times, software, model, solver."""
+        r, st = self.r, self.inputs.settings
         given = dict(provenance)
         given.setdefault("highs", r.solver.get("version"))
         options = given.pop("solver_options", None) or r.solver.get("options", {})
+        overrides = given.pop("scenario_overrides", None)
         rows: list[dict[str, Any]] = []
         for key, label in _PROVENANCE_LABELS.items():
             if key in given:
                 rows.append({"item": label, "value": _plain(given.pop(key)), "unit": ""})
+            if key == "scenario_description" and overrides is not None:
+                if isinstance(overrides, str | int | float):
+                    overrides = [overrides]
+                rows.extend(
+                    {"item": f"Scenario override {i}", "value": _plain(line), "unit": ""}
+                    for i, line in enumerate(overrides, start=1)
+                )
         rows.extend({"item": k, "value": _plain(v), "unit": ""} for k, v in given.items())
+        rows += [
+            {"item": "Status code", "value": r.status, "unit": ""},
+            {"item": "Solver message", "value": r.message, "unit": ""},
+            {"item": "Horizon", "value": f"{st.start_year}-{st.end_year}", "unit": ""},
+            {"item": "Discount rate", "value": st.discount_rate, "unit": "%"},
+            {"item": "Money", "value": f"USD, discounted to {st.start_year}", "unit": ""},
+        ]
+        if r.objective_usd is not None:
+            rows.append({"item": OBJECTIVE_LABEL, "value": r.objective_usd, "unit": "USD"})
+        if self.p.risk_weight > 0 and r.expected_cost_usd is not None:
+            rows += [
+                {"item": EXPECTED_LABEL, "value": r.expected_cost_usd, "unit": "USD"},
+                {"item": CVAR_LABEL, "value": r.cvar_usd, "unit": "USD"},
+            ]
+        rows.extend(
+            {"item": f"Model {k}", "value": v, "unit": "count"} for k, v in r.counts.items()
+        )
         rows.extend(
             {"item": f"Time: {phase}", "value": float(sec), "unit": "s"}
             for phase, sec in r.timings.items()
@@ -798,12 +1056,23 @@ class _Extractor:
             {"item": f"Solver option: {k}", "value": _plain(v), "unit": ""}
             for k, v in options.items()
         )
-        return _frame(rows, ["item", "value", "unit"], free_text=("value",), title="Run provenance")
+        return _frame(
+            rows,
+            ["item", "value", "unit"],
+            free_text=("value",),
+            title="Run: input, software, model and solver",
+        )
 
     # ----- Infeasibility ----------------------------------------------------
     def diagnosis_block(self) -> pd.DataFrame:
         diag = self.r.diagnosis
-        rows = [{"item": "Status", "value": STATUS_WORDS["infeasible"]}]
+        status = STATUS_WORDS["infeasible"]
+        if self.r.closest:
+            status += (
+                " The report shows the closest plan: it meets the requirements only with the "
+                "limits listed under Relaxations moved."
+            )
+        rows = [{"item": "Status", "value": status}]
         if diag is None:
             rows.append({"item": "Diagnosis", "value": "No diagnosis is available."})
         else:
@@ -818,7 +1087,47 @@ class _Extractor:
             ]
             if diag.note:
                 rows.append({"item": "Note", "value": diag.note})
-        return _frame(rows, ["item", "value"], free_text=("value",), title="Why no plan exists")
+        return _frame(
+            rows,
+            ["item", "value"],
+            free_text=("value",),
+            title="Why no plan meets every requirement",
+        )
+
+    def relaxations_block(self) -> pd.DataFrame:
+        """The limits the closest plan moves, with the workbook row of each."""
+        rows = [
+            {
+                "relaxation": x.text,
+                "family": x.family,
+                "input sheet": x.sheet,
+                "input row": x.row,
+                "column": x.column,
+                "limit": x.limit,
+                "moved to": x.moved_to,
+                "change": x.amount,
+                "unit": x.unit,
+            }
+            for x in self.r.relaxations
+        ]
+        return _frame(
+            rows,
+            [
+                "relaxation",
+                "family",
+                "input sheet",
+                "input row",
+                "column",
+                "limit",
+                "moved to",
+                "change",
+                "unit",
+            ],
+            title="Relaxations: the limits the closest plan moves",
+            note="Limit: the value the model used; moved to: the value the closest plan "
+            "needs; change = moved to - limit, in the row's unit.",
+            wrap={"relaxation": 50},
+        )
 
     def diagnosis_members(self) -> pd.DataFrame:
         diag = self.r.diagnosis
@@ -883,52 +1192,104 @@ class _Extractor:
         prob = self.p.probability[future]
         return dual / prob if prob > 0 else None
 
-    def shadow_prices(self) -> pd.DataFrame:
-        rows = []
+    def _duals(self, planner: bool) -> tuple[list[tuple[str, tuple[Any, ...], float]], int]:
+        """(family, index, dual) of every row with a non-zero dual, of the planner's
+        families only (``planner``) or of all; and how many rows have no dual."""
+        out = []
         missing = 0
         for fam in FAMILIES:
-            family = fam.name
-            for index, row in self.r.rows.get(family, {}).items():
+            if planner and fam.name in BOOKKEEPING:
+                continue
+            for index, row in self.r.rows.get(fam.name, {}).items():
                 if row.dual is None:
                     missing += 1
-                    continue
-                if abs(row.dual) < DUAL_ZERO:
-                    continue
-                cond = self.conditional(family, index, row.dual)
-                rows.append(
-                    {
-                        "family": family,
-                        "index": index_text(family, index),
-                        "dual [USD per unit]": row.dual + 0.0,
-                        "conditional [USD per unit]": None if cond is None else cond + 0.0,
-                        "unit": f"USD/{fam.unit_of(self.p, index)}",
-                        "meaning": self.sentence(family, index, row.dual, cond),
-                    }
-                )
+                elif abs(row.dual) >= DUAL_ZERO:
+                    out.append((fam.name, index, row.dual + 0.0))
+        return out, missing
+
+    def shadow_prices(self) -> pd.DataFrame:
+        """The planner's shadow prices: every family but the balances, ranked by size."""
+        duals, missing = self._duals(planner=True)
+        duals.sort(key=lambda x: -abs(x[2]))
+        rows = []
+        for rank, (family, index, dual) in enumerate(duals, start=1):
+            cond = self.conditional(family, index, dual)
+            rows.append(
+                {
+                    "rank": rank,
+                    "family": family,
+                    "dual [USD per unit]": dual,
+                    "conditional [USD per unit]": None if cond is None else cond + 0.0,
+                    "unit": f"USD/{BY_NAME[family].unit_of(self.p, index)}",
+                    "meaning": self.sentence(family, index, dual, cond),
+                }
+            )
         note = (
-            "Every constraint with a nonzero dual; rows whose dual is zero (|dual| < "
-            f"{DUAL_ZERO:g}) are omitted. Dual = change of the objective (expected "
-            "discounted cost) per unit more of the limit. Conditional = dual / the "
-            "disruption's probability: the change if that disruption happens (rows of a "
-            "disruption's future with a probability above 0, when risk_weight is 0)."
+            "What each requirement costs at the margin, largest first: dual = the change of "
+            "the expected discounted cost per unit more of the limit; conditional = dual / "
+            "the disruption's probability, the change if that disruption happens. Balances "
+            f"(stock_balance, output_split) are on ShadowPricesDetail; |dual| < {DUAL_ZERO:g} "
+            "is left out; ShadowPricesDetail has every row's index. "
+            f"{self._horizon_note()}"
         )
         if missing:
-            note += f" {missing} row(s) have no dual from the solver and are omitted."
+            note += f" {missing} row(s) have no dual from the solver and are left out."
+        if self.r.closest:
+            note = (
+                "THE CLOSEST PLAN: these are the duals of the relaxed problem (the limits "
+                "moved as the Summary lists, the total move held at its least), not what a "
+                "requirement of the workbook as written costs. " + note
+            )
         return _frame(
             rows,
             [
+                "rank",
                 "family",
-                "index",
                 "dual [USD per unit]",
                 "conditional [USD per unit]",
                 "unit",
                 "meaning",
             ],
-            title="Shadow prices (duals) in planner words",
+            title="Shadow prices: what each requirement costs, largest first",
             note=note,
-            empty="No constraint has a nonzero dual."
-            if self.plan
-            else "No plan: no duals to show.",
+            empty="No requirement has a nonzero dual." if self.plan else "No plan: no duals.",
+            wrap={"unit": 11, "meaning": 76},
+        )
+
+    def shadow_prices_detail(self) -> pd.DataFrame:
+        """Every non-zero dual, the balances included, in family order."""
+        duals, missing = self._duals(planner=False)
+        p = self.p
+        units = {}  # the unit of a family's row, computed once where it does not vary
+        rows = []
+        for family, index, dual in duals:
+            fam = BY_NAME[family]
+            if fam.row_unit is None:
+                unit = units.get(family) or units.setdefault(family, f"USD/{fam.unit}")
+            else:
+                unit = f"USD/{fam.unit_of(p, index)}"
+            rows.append(
+                {
+                    "family": family,
+                    "index": index_text(family, index),
+                    "dual [USD per unit]": dual,
+                    "unit": unit,
+                }
+            )
+        note = (
+            "Every constraint with a non-zero dual, the balances included (stock_balance: what "
+            "one free tonne at that site and year would be worth; output_split: what one tonne "
+            "of a source's output is worth), in expected discounted USD per unit of the row. "
+            "ShadowPrices ranks the planner's requirements and says each in words."
+        )
+        if missing:
+            note += f" {missing} row(s) have no dual from the solver and are left out."
+        return _frame(
+            rows,
+            ["family", "index", "dual [USD per unit]", "unit"],
+            title="All shadow prices (duals), balances included",
+            note=note,
+            empty="No constraint has a nonzero dual." if self.plan else "No plan: no duals.",
         )
 
     def binding(self) -> pd.DataFrame:
@@ -948,7 +1309,6 @@ class _Extractor:
                 rows.append(
                     {
                         "family": family,
-                        "index": index_text(family, index),
                         "requirement": _drop_name(
                             explain_member(self.p, family, index, limit=row).text
                         ),
@@ -963,7 +1323,6 @@ class _Extractor:
             rows,
             [
                 "family",
-                "index",
                 "requirement",
                 "body",
                 "side",
@@ -972,6 +1331,7 @@ class _Extractor:
                 "dual [USD per unit]",
             ],
             title="Binding constraints (at their limit)",
+            wrap={"requirement": 64, "unit": 11},
             note="Inequalities with |body - limit| <= 1e-6 x max(1, |limit|). Balances "
             "(output_split, stock_balance) always hold exactly and are not listed. Body "
             "and limit hold only the decision terms (constants moved to the limit).",
@@ -984,25 +1344,20 @@ class _Extractor:
         future's path: the plan's rows before the future starts, its own from then on.
         Columns: one per future; index: year (or (by, year))."""
         keys = [by, "year"] if by else ["year"]
-        sums = (
-            frame.groupby(["future", *keys])[column].sum() if len(frame) else pd.Series(dtype=float)
-        )
+        sums = frame.groupby(["future", *keys])[column].sum().to_dict() if len(frame) else {}
+        groups = list(dict.fromkeys(frame[by].tolist())) if by and len(frame) else []
         out = {}
         for f, start in self.starts.items():
             series = {}
             for t in self.p.YEARS:
                 own = BASE if start is None or t < start else f
                 if by:
-                    for g in self._groups(frame, by):
+                    for g in groups:
                         series[g, t] = float(sums.get((own, g, t), 0.0))
                 else:
                     series[t] = float(sums.get((own, t), 0.0))
             out[f] = series
         return pd.DataFrame(out)
-
-    @staticmethod
-    def _groups(frame: pd.DataFrame, by: str) -> list[Any]:
-        return list(dict.fromkeys(frame[by])) if len(frame) else []
 
     def chart_data(self) -> dict[str, pd.DataFrame]:
         if not self.plan:
@@ -1013,26 +1368,14 @@ class _Extractor:
             )
             return {"Charts/None": note}
         frames = {
-            "Charts/Cost parts": self._cost_chart(),
-            "Charts/Futures": self._futures_chart(),
             "Charts/Spend vs budget": self._spend_chart(),
+            "Charts/Purchases by source type": self._purchases_by_type_chart(),
+            "Charts/Futures": self._futures_chart(),
         }
-        frames.update(self._by_type_charts())
+        frames.update(self._shares_chart("source_type"))
+        frames.update(self._shares_chart("bloc"))
         frames.update(self._stock_charts())
         return frames
-
-    def _cost_chart(self) -> pd.DataFrame:
-        parts = self.r.parts
-        cost = _frame(
-            [
-                {"part": part.label, "discounted [USD]": part.sign * parts.get(part.json_key, 0.0)}
-                for part in PARTS
-            ]
-            + [{"part": "Expected cost E", "discounted [USD]": self.r.expected_cost_usd}],
-            ["part", "discounted [USD]"],
-            title="Parts of the expected cost (discounted; resale income negative)",
-        )
-        return _bar_chart(cost, "Parts of the expected cost (discounted)", "discounted [USD]")
 
     def _futures_chart(self) -> pd.DataFrame:
         frame = _frame(
@@ -1047,87 +1390,138 @@ class _Extractor:
             ["future", "probability [%]", "cost K [USD]"],
             title="Cost of each whole future K (discounted)",
         )
-        return _bar_chart(frame, "Cost of each future K (discounted)", "cost K [USD]")
+        frame.attrs["charts"] = [
+            {
+                "type": "bar",
+                "title": "Cost of each whole future K (discounted)",
+                "y_title": "USD",
+                "columns": ["cost K [USD]"],
+            }
+        ]
+        return frame
 
     def _spend_chart(self) -> pd.DataFrame:
         """Spend per year as the budget counts it (purchases, transport, holding and
-        investment in the money of the year; resale not deducted), along each future."""
+        investment in the money of the year; resale not deducted): the plan's (the
+        Summary's table), and along each future's path."""
         p = self.p
-        spend = sum(
-            self.along_paths(frame, column)
-            for frame, column in (
-                (self.purchases, "cost [USD]"),
-                (self.deliveries, "transport cost [USD]"),
-                (self.stock, "holding cost [USD]"),
-                (self.investments, "cost [USD]"),
-            )
-            if frame is not None
-        )
-        cols = [f"{f} [USD]" for f in self.starts]
+        spend = self.spend_paths
+        futures = [f for f in self.starts if f != BASE]
         rows = [
             {
                 "year": t,
-                **{f"{f} [USD]": spend.at[t, f] + 0.0 for f in self.starts},
+                "plan [USD]": spend.at[t, BASE] + 0.0,
                 "budget [USD]": p.budget_usd.get(t),
+                **{f"{f} [USD]": spend.at[t, f] + 0.0 for f in futures},
             }
             for t in p.YEARS
         ]
         frame = _frame(
             rows,
-            ["year", *cols, "budget [USD]"],
-            title="Spend per year against the budget (money of each year), along each future",
+            ["year", "plan [USD]", "budget [USD]", *(f"{f} [USD]" for f in futures)],
+            title="Spend per year against the budget (money of each year): the plan, and "
+            "along each future",
         )
         budget = ["budget [USD]"] if p.budget_usd else []
         frame.attrs["charts"] = [
             {
-                "type": "line",
-                "title": "Spend vs budget, each future" if budget else "Spend, each future",
+                "type": "column_line",
+                "title": "Spend vs budget, the plan (USD of each year)"
+                if budget
+                else "Spend, the plan (USD of each year)",
                 "y_title": "USD",
                 "x_title": "year",
-                "columns": [*cols, *budget],
-                "markers": budget,
-                "colours": "futures",
+                "columns": ["plan [USD]"],
+                "lines": budget,
             }
         ]
         return frame
 
-    def _by_type_charts(self) -> dict[str, pd.DataFrame]:
-        """The plan's deliveries and purchase spend by source type per year."""
+    def _purchases_by_type_chart(self) -> pd.DataFrame:
+        """The plan's purchase spend by source type per year (money adds up across types)."""
         p = self.p
         types = _present(SOURCE_TYPES, p.source_type.values())
-        plan_ship = self.deliveries[self.deliveries["future"] == BASE]
         plan_buy = self.purchases[self.purchases["future"] == BASE]
-        tonnes = plan_ship.groupby(["year", "type"])["delivered [t]"].sum()
-        spend = plan_buy.groupby(["year", "type"])["cost [USD]"].sum()
+        spend: dict[tuple[int, str], float] = defaultdict(float)
+        for (t, s), v in plan_buy.groupby(["year", "source"])["cost [USD]"].sum().items():
+            spend[t, p.source_type[s]] += float(v)
+        cols = [f"{ty} [USD]" for ty in types]
+        frame = _frame(
+            [
+                {
+                    "year": t,
+                    **{
+                        c: float(spend.get((t, ty), 0.0)) for c, ty in zip(cols, types, strict=True)
+                    },
+                }
+                for t in p.YEARS
+            ],
+            ["year", *cols],
+            title="The plan's purchase spend by source type [USD] (money of each year)",
+        )
+        frame.attrs["charts"] = [
+            {
+                "type": "stacked",
+                "title": "Purchases by source type, the plan (USD of each year)",
+                "y_title": "USD",
+                "x_title": "year",
+                "columns": cols,
+            }
+        ]
+        return frame
+
+    def _shares_chart(self, kind: str) -> dict[str, pd.DataFrame]:
+        """Per material, the share of the tonnes the plan delivers over the horizon by
+        source type or by bloc of the source's country (shares: tonnes of different
+        materials are never added up); one chart per SHARES_PER_CHART materials."""
+        p = self.p
+        if kind == "bloc":
+            groups = _present(BLOCS, (p.bloc_of_country[c] for c in p.source_country.values()))
+            of = {s: p.bloc_of_country[p.source_country[s]] for s in p.SOURCES}
+            title, word = "bloc of the source's country", "bloc"
+        else:
+            groups = _present(SOURCE_TYPES, p.source_type.values())
+            of = dict(p.source_type)
+            title, word = "source type", "source type"
+        plan = self.deliveries[self.deliveries["future"] == BASE]
+        tonnes = plan.groupby(["material", "source"])["delivered [t]"].sum()
+        by_group: dict[tuple[str, str], float] = defaultdict(float)
+        total: dict[str, float] = defaultdict(float)
+        for (m, s), v in tonnes.items():
+            by_group[m, of[s]] += float(v)
+            total[m] += float(v)
+        cols = [f"{g} [%]" for g in groups]
+        rows = [
+            {
+                "material": m,
+                **{
+                    c: by_group[m, g] / total[m] if total[m] > TINY else None
+                    for c, g in zip(cols, groups, strict=True)
+                },
+                "delivered [t]": total[m],
+            }
+            for m in p.MATERIALS
+            if total[m] > TINY
+        ]
         out = {}
-        for label, unit, amounts in (("Purchase spend", "USD", spend), ("Deliveries", "t", tonnes)):
-            cols = [f"{ty} [{unit}]" for ty in types]
+        chunks = range(0, len(rows), SHARES_PER_CHART)
+        for n, first in enumerate(chunks, start=1):
+            part = f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""
             frame = _frame(
-                [
-                    {
-                        "year": t,
-                        **{
-                            c: float(amounts.get((t, ty), 0.0))
-                            for c, ty in zip(cols, types, strict=True)
-                        },
-                    }
-                    for t in p.YEARS
-                ],
-                ["year", *cols],
-                title=f"The plan's {label.lower()} by source type [{unit}]"
-                + (" (money of each year)" if unit == "USD" else " (all materials)"),
+                rows[first : first + SHARES_PER_CHART],
+                ["material", *cols, "delivered [t]"],
+                title=f"Where each material comes from: share of the plan's deliveries over "
+                f"the horizon by {title}{part}",
             )
             frame.attrs["charts"] = [
                 {
-                    "type": "stacked",
-                    "title": f"{label} by source type (the plan)",
-                    "y_title": unit,
-                    "x_title": "year",
+                    "type": "shares",
+                    "title": f"Deliveries by {word}: share of each material (the plan){part}",
+                    "y_title": "share of the material's tonnes",
                     "columns": cols,
                 }
             ]
-            key = "Purchases" if label == "Purchase spend" else label
-            out[f"Charts/{key} by source type"] = frame
+            out[f"Charts/Deliveries by {word}{part}"] = frame
         return out
 
     def _stock_charts(self) -> dict[str, pd.DataFrame]:
@@ -1135,6 +1529,7 @@ class _Extractor:
         (the plan's before the disruption starts, its own after: the drawdown)."""
         p = self.p
         stock = self.along_paths(self.stock, "stock [t]", by="material")
+        columns = {f: stock[f].to_dict() for f in self.starts} if len(stock) else {}
         cols = [f"{f} [t]" for f in self.starts]
         out = {}
         for m in p.MATERIALS:
@@ -1142,7 +1537,7 @@ class _Extractor:
                 {
                     "year": t,
                     **{
-                        f"{f} [t]": float(stock[f].get((m, t), 0.0)) if len(stock) else 0.0
+                        f"{f} [t]": float(columns[f].get((m, t), 0.0)) if columns else 0.0
                         for f in self.starts
                     },
                     "target [t]": p.target_t.get((m, t)),
@@ -1160,8 +1555,8 @@ class _Extractor:
                     "type": "line",
                     "title": f"{m}: stock"
                     + (" vs target" if target else "")
-                    + ", and each future's drawdown",
-                    "y_title": "t",
+                    + ", each future's drawdown",
+                    "y_title": "tonnes",
                     "x_title": "end of year",
                     "columns": [*cols, *target],
                     "markers": target,
@@ -1170,12 +1565,6 @@ class _Extractor:
             ]
             out[f"Charts/Stock {m}"] = frame
         return out
-
-
-def _bar_chart(frame: pd.DataFrame, title: str, column: str) -> pd.DataFrame:
-    """``frame`` with a bar chart of one money column [USD] attached."""
-    frame.attrs["charts"] = [{"type": "bar", "title": title, "y_title": "USD", "columns": [column]}]
-    return frame
 
 
 def _drop_name(text: str) -> str:

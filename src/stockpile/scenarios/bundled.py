@@ -15,21 +15,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from stockpile.data import default_dataset as ds
 from stockpile.scenarios.overrides import Scenario
 from stockpile.scenarios.sheet import read_scenarios
 
 #: (sheet, key, column, op, value, note): one row of the Scenarios sheet.
 Row = tuple[str, str, str, str, Any, str]
 
-_RECYCLERS = (
-    "us_battery_recycling",
-    "us_magnet_recycling",
-    "us_ga_recycling",
-    "us_sb_recycling",
-    "be_campine_sb",
-    "de_w_recycling",
-)
-_RE_MARKET = ("cn_market_ndpr", "cn_market_dy", "cn_market_tb")
+#: Every recycling source of the default dataset, and those with a ramp-up (SourceCapacity).
+_RECYCLERS = tuple(row[0] for row in ds.SOURCE_TABLE if row[1] == "recycling")
+_RAMPED_RECYCLERS = tuple(s for s in _RECYCLERS if s in ds.SOURCE_CAPACITY_UNITS)
+_RE_MARKET = ("my_lynas_ndpr", "my_lynas_dy", "my_lynas_tb")
 
 BUNDLED: dict[str, list[Row]] = {
     "seabed_delay_3y": [
@@ -49,24 +45,33 @@ BUNDLED: dict[str, list[Row]] = {
             3,
             "The production ramp moves with the start: every ramp year three years later.",
         ),
+        (
+            "Sources",
+            "seabed_nori_d_us_refined",
+            "first_year",
+            "add",
+            3,
+            "Nodules refined in a future US refinery start late too.",
+        ),
     ],
     "graphite_export_ban": [
         (
-            "Sources",
-            "cn_market_graphite",
-            "capacity_units_per_yr",
+            "Disruptions",
+            "cn_graphite_ban",
+            "duration_years",
             "set",
-            0,
-            "China bans graphite exports to the US from now on: no Chinese flake to buy.",
+            14,
+            "China's graphite ban, if it comes in 2027, lasts to the end of the horizon "
+            "instead of three years.",
         ),
         (
             "DisruptionImpacts",
-            "cn_export_controls|graphite|country|CN",
+            "cn_export_ban|graphite|country|CN",
             "",
             "add_row",
             "availability=0",
-            "During the export-control stress test no Chinese graphite arrives either "
-            "(the smallest availability wins over the licensed 0.3).",
+            "In the wider Chinese export ban no graphite arrives either (the smallest "
+            "availability wins over the licensed 0.3).",
         ),
     ],
     "budget_cut_30pct": [
@@ -100,7 +105,7 @@ BUNDLED: dict[str, list[Row]] = {
                 0,
                 "The recyclers' ramp-up years go to zero too.",
             )
-            for s in ("us_battery_recycling", "us_magnet_recycling")
+            for s in _RAMPED_RECYCLERS
         ),
     ],
     "price_spike_rare_earths": [

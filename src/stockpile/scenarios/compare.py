@@ -71,9 +71,9 @@ def write_comparison(
 
 
 def closest(o: Outcome) -> bool:
-    """Infeasible, but with the closest plan (``o.result.closest``: the requirements
-    moved by ``o.result.relaxations``) in its figures."""
-    return bool(getattr(getattr(o, "result", None), "closest", False))
+    """Infeasible, but with the closest plan (the requirements moved by
+    ``o.relaxations``) in its figures."""
+    return bool(getattr(o, "closest", False))
 
 
 def shows_plan(o: Outcome) -> bool:
@@ -122,6 +122,8 @@ def delta_text(value: float | None, base: float | None, unit: str) -> str:
     d = value - base
     if unit == "%":
         return f"{d * 100:+.1f} pp"
+    if abs(d) <= 1e-9 * max(1.0, abs(base)) or (unit == "USD" and abs(d) < 0.5):
+        return "no change"  # round-off of the solver, not a difference
     sign = "-" if d < 0 else "+"
     shown = sign + (usd_text(abs(d)) if unit == "USD" else f"{abs(d):,.1f} {unit}")
     return shown + (f" ({d / abs(base):+.2%})".replace("%", " %") if abs(base) > 1e-9 else "")
@@ -130,13 +132,9 @@ def delta_text(value: float | None, base: float | None, unit: str) -> str:
 def diagnosis_kind(o: Outcome) -> str | None:
     """How an infeasible outcome was diagnosed: "iis" (an irreducible set of conflicting
     requirements), "elastic" (the limits an elastic solve had to move) or None."""
-    diagnosis = getattr(getattr(o, "result", None), "diagnosis", None)
-    if diagnosis is not None:
-        return diagnosis.method
     if not o.diagnosis:
         return None
-    # diagnose.explain writes how far each limit had to move only for an elastic solve
-    return "elastic" if "(the elastic solve had to " in o.diagnosis else "iis"
+    return o.diagnosis_method or "iis"
 
 
 def diagnosis_lines(o: Outcome, changes: Sequence[Change] = ()) -> list[tuple[str, str]]:
@@ -147,7 +145,7 @@ def diagnosis_lines(o: Outcome, changes: Sequence[Change] = ()) -> list[tuple[st
     if closest(o):
         lines += [
             ("limit the closest plan moves", annotate(r.sheet, r.row, r.text))
-            for r in o.result.relaxations  # type: ignore[attr-defined]
+            for r in o.relaxations
         ]
     said = [annotate_text(x.strip(), changes) for x in o.diagnosis.splitlines() if x.strip()]
     kind = diagnosis_kind(o)
@@ -156,6 +154,8 @@ def diagnosis_lines(o: Outcome, changes: Sequence[Change] = ()) -> list[tuple[st
         if kind == "elastic"
         else "one of the conflicting requirements"
     )
+    if said and closest(o) and kind == "elastic":
+        said = said[-1:]  # no IIS: the diagnosis lists the closest plan's moves again
     if said:
         lines += [(member, x) for x in said[:-1]] + [("what to do", said[-1])]
     if o.status in (FAILED, "error"):
@@ -166,7 +166,7 @@ def diagnosis_lines(o: Outcome, changes: Sequence[Change] = ()) -> list[tuple[st
 def _meaning(o: Outcome, lines: int) -> str:
     """One line on what a scenario without a (least-cost) plan means."""
     if closest(o):
-        n = len(o.result.relaxations)  # type: ignore[attr-defined]
+        n = len(o.relaxations)
         return (
             f"Its closest plan is compared like the others, but does NOT meet the "
             f"requirements: it moves {n} limit(s) (Diagnosis sheet)."

@@ -154,6 +154,24 @@ class Change:
         return f"{column}after the scenario's {self.op}, from the workbook's {before}"
 
 
+def change_lines(
+    overrides: Sequence[Override], changes: Sequence[Change], per_override: int = 5
+) -> list[str]:
+    """What each override changed, one line a value: "Budget 2026: x0.7 (600,000,000 ->
+    420,000,000 USD)" (the first ``per_override`` rows of each override, then how many
+    more; an override that changed nothing says what it targets)."""
+    lines: list[str] = []
+    for ov in overrides:
+        mine = [c for c in changes if c.override is ov]
+        lines += [c.text() for c in mine[:per_override]]
+        if (more := len(mine) - per_override) > 0:
+            rows = "row" if more == 1 else "rows"
+            lines.append(f"(and {more} more {rows}, each {mine[0].op})")
+        if not mine:
+            lines.append(ov.target_text)
+    return lines
+
+
 def row_annotator(changes: Sequence[Change]) -> Callable[[str, int | None, str], str]:
     """``annotate(sheet, row, what)``: ``what`` (what a message says a workbook row holds)
     with a note when the scenario changed that row ("Budget row 2: 2026 budget

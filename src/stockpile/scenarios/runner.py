@@ -10,7 +10,8 @@ What travels between processes is plain data: the inputs as dicts (``to_plain``;
 record classes of ``Inputs`` are made at run time and do not pickle) and the result as
 an ``Outcome`` (a small summary of the solve: status, objective, expected cost and its
 parts, the plan's stock per material and year and deliveries per material and source,
-unmet need over the futures, diagnosis).
+unmet need over the futures, diagnosis). An infeasible scenario's Outcome carries its
+closest plan like any other plan, with the limits it moved (``relaxations``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
-from stockpile.result import PLAN_STATUSES
+from stockpile.result import PLAN_STATUSES, Relaxation
 from stockpile.solver.highs import SolveOptions
 from stockpile.solver.policy import Resolver
 from stockpile.stdio import redirect_native_stdout
@@ -63,6 +64,11 @@ class Outcome:
     materials: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     diagnosis: str = ""
+    #: how the diagnosis was made: "iis", "elastic" (no IIS: the limits that had to move)
+    diagnosis_method: str = ""
+    #: when infeasible: the limits the closest plan moved; the plan's numbers above
+    #: (objective, parts, stock, deliveries, unmet) are then the closest plan's
+    relaxations: list[Relaxation] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     warm: bool = False  # re-solved warm in the worker's HiGHS model
@@ -73,6 +79,17 @@ class Outcome:
     def has_plan(self) -> bool:
         return self.status in PLAN_STATUSES
 
+    @property
+    def closest(self) -> bool:
+        """Infeasible, but with the closest plan (the requirements moved by
+        ``relaxations``) in its numbers."""
+        return self.status == "infeasible" and bool(self.relaxations)
+
+    @property
+    def shows_plan(self) -> bool:
+        """A plan to compare: the optimal or time-limited plan, or the closest plan."""
+        return self.has_plan or self.closest
+
     def final_stock_t(self) -> dict[str, float]:
         """Stock of each material at the end of the last year [t]."""
         if not self.years:
@@ -81,17 +98,20 @@ class Outcome:
         return {m: self.stock_t.get((m, end), 0.0) for m in self.materials}
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "status": self.status,
             "message": self.message,
             "objective_usd": self.objective_usd,
             "expected_cost_usd": self.expected_cost_usd,
             "parts": dict(self.parts) if self.parts else None,
-            "final_stock_t": self.final_stock_t() if self.has_plan else None,
+            "final_stock_t": self.final_stock_t() if self.shows_plan else None,
             "diagnosis": self.diagnosis or None,
             "seconds": round(self.seconds, 4),
         }
+        if self.relaxations:
+            out["relaxations"] = [r.to_json() for r in self.relaxations]
+        return out
 
 
 # --- plain data across processes ----------------------------------------------------------
@@ -178,6 +198,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         timings=dict(result.timings),
         warm=bool(result.solver.get("warm_start")),
         log=result.log,
+        relaxations=list(result.relaxations),
     )
     out.sources = {
         s: (
@@ -187,7 +208,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         )
         for s in params.SOURCES
     }
-    if result.has_plan:
+    if result.shows_plan:
         for (m, _l, t), v in result.values.get("Stock", {}).items():
             out.stock_t[m, t] = out.stock_t.get((m, t), 0.0) + v
         for (s, m, _l, _t), v in result.values.get("Ship", {}).items():
@@ -195,6 +216,7 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
         for (_d, m, _t), v in result.values.get("Unmet", {}).items():
             out.unmet_t[m] = out.unmet_t.get(m, 0.0) + v
     if result.diagnosis is not None:
+        out.diagnosis_method = result.diagnosis.method
         named, _linking = named_limits(result.diagnosis)
         lines = [text + (f" ({rows})" if rows else "") for text, rows in named]
         if result.diagnosis.suggestion:

@@ -7,9 +7,9 @@ carry a planner's limit (``Family.relaxable``).
 
 from __future__ import annotations
 
-from stockpile.diagnose import explain
+from stockpile.diagnose import explain, explain_member
 from stockpile.model.families import FAMILIES
-from stockpile.result import Diagnosis
+from stockpile.result import Diagnosis, IisMember, Relaxation
 from stockpile.solver.highs import Handover, elastic_violations
 from stockpile.solver.iis import compute_iis
 
@@ -17,8 +17,9 @@ from stockpile.solver.iis import compute_iis
 RELAXABLE = frozenset(f.name for f in FAMILIES if f.relaxable)
 
 
-def diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
-    """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had."""
+def diagnose(ho: Handover, iis_time_limit: float = 3.0, elastic: bool = True) -> Diagnosis | None:
+    """An IIS from HiGHS, translated; an elastic solve if the IIS cannot be had (None
+    instead when not ``elastic``: the caller has the closest plan's moves)."""
     try:
         iis = compute_iis(ho.highs, iis_time_limit)
         members = [(*ho.row_keys[r], "") for r in iis.rows]
@@ -29,6 +30,8 @@ def diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
                 members.append((f"bound:{name}", idx, words))
         return explain(ho.lp.params, members, "iis", rows=ho.lp.families)
     except Exception as exc:  # the IIS is a convenience; the elastic solve always answers
+        if not elastic:
+            return None
         relaxable = [r for r, (family, _) in enumerate(ho.row_keys) if family in RELAXABLE]
         moved = elastic_violations(ho, relaxable)
         return explain(
@@ -41,3 +44,31 @@ def diagnose(ho: Handover, iis_time_limit: float = 3.0) -> Diagnosis:
             "elastic solve (least total relative violation of the planner's limits) had to "
             "relax.",
         )
+
+
+def from_relaxations(ho: Handover, relaxations: list[Relaxation]) -> Diagnosis:
+    """The diagnosis when HiGHS gives no IIS but the closest plan exists: the limits the
+    closest plan moved, with its amounts (one set of numbers, not a second elastic
+    solve with other weights)."""
+    members = tuple(
+        IisMember(family=r.family, index=r.index, text=r.text, sources=_sources(ho, r))
+        for r in relaxations
+    )
+    return Diagnosis(
+        method="elastic",
+        members=members,
+        suggestion="These requirements cannot all hold together. Move each limit listed by at "
+        "least the amount shown (the closest plan does exactly that), or change others.",
+        note="HiGHS could not find an irreducible set of conflicting rows in time; the limits "
+        "listed are the ones the closest plan had to move, by the least weighted amount.",
+    )
+
+
+def _sources(ho: Handover, r: Relaxation) -> tuple[tuple[str, int | None, str], ...]:
+    """The workbook rows behind a relaxation: as the family quotes them where the limit
+    is also a row of the plan (a target, a budget), else the cell itself."""
+    if r.index in ho.lp.families.get(r.family, {}):
+        refs = explain_member(ho.lp.params, r.family, r.index).sources
+        if refs:
+            return refs
+    return ((r.sheet, r.row, f"{r.column} {r.limit:,.6g} {r.unit}".strip()),)

@@ -309,22 +309,38 @@ class StallGuard:
     On some infeasible LPs HiGHS 1.16's dual simplex proves infeasibility of the
     presolved LP in a second, then spends minutes on a few dozen iterations of the
     original LP (measured: 3,240 iterations in 1.5 s, then 76 in the next 18 s). A
-    solve counts as stalled when, after ``min_seconds``, the last ``window`` seconds
-    made fewer than ``ratio`` times the iterations the fastest such stretch made. A
-    solve that merely slows down as it goes (2-4x on the benchmark sizes) is far from
-    that.
+    solve counts as stalled when, after ``min_seconds``, every ``window`` of the last
+    ``patience`` seconds made fewer than ``ratio`` times the iterations the fastest
+    window made AND fewer than ``floor`` iterations. Both are needed: a large LP's
+    simplex legitimately slows down a hundredfold (the version-2 XL instance: 9,000
+    iterations a second in phase 1, about 100 in phase 2, with pauses of seconds for
+    each refactorisation of a basis with 8 million nonzeros), which the ratio alone
+    took for a stall after 57 s and handed to the far slower interior point method.
     """
 
-    def __init__(self, window: float = 3.0, ratio: float = 0.01, min_seconds: float = 5.0):
+    def __init__(
+        self,
+        window: float = 3.0,
+        ratio: float = 0.01,
+        min_seconds: float = 5.0,
+        floor: float = 50.0,
+        patience: float = 6.0,
+    ):
         self.window, self.ratio, self.min_seconds = window, ratio, min_seconds
+        self.floor, self.patience = floor, patience
         self.start = time.monotonic()
         self.samples: list[tuple[float, int]] = [(self.start, 0)]
         self.best = 0.0  # most iterations made in one window
+        self.slow_since: float | None = None  # since when every window has been slow
         self.stalled = False
 
     def __call__(self, event: Any) -> None:
         """HiGHS's simplex interrupt callback: sample the iteration count and interrupt
         the solve when it has stalled."""
+        # HiGHS keeps the interrupt flag after a run it stopped: the next run of the
+        # same model (a warm re-solve, a second stage) would stop at its first callback.
+        # Clear it here; it is set again below when this run stalls.
+        event.interrupt(False)
         now = time.monotonic()
         if now - self.samples[-1][0] < 0.25:
             return
@@ -337,7 +353,12 @@ class StallGuard:
             return
         made = (iterations - before) * self.window / (now - then)
         self.best = max(self.best, made)
-        if now - self.start >= self.min_seconds and made < self.ratio * self.best:
+        if made >= min(self.ratio * self.best, self.floor):
+            self.slow_since = None
+            return
+        if self.slow_since is None:
+            self.slow_since = now
+        if now - self.start >= self.min_seconds and now - self.slow_since >= self.patience:
             self.stalled = True
             event.interrupt()
 

@@ -21,7 +21,8 @@ from stockpile.data.params import Params, build_params
 from stockpile.model.formulate import formulate
 from stockpile.model.lp import LP
 from stockpile.result import SolveResult
-from stockpile.solver.diagnosis import diagnose
+from stockpile.solver.closest import find_closest
+from stockpile.solver.diagnosis import diagnose, from_relaxations
 from stockpile.solver.highs import (
     Handover,
     SolveOptions,
@@ -38,9 +39,12 @@ from stockpile.solver.highs import (
 TRUSTED = ("optimal", "infeasible", "unbounded")
 
 
-def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
+def solve_handover(
+    ho: Handover, options: SolveOptions, closest_options: SolveOptions | None = None
+) -> SolveResult:
     """Run HiGHS once on what was handed over (first, or again after changes) and read
-    the answer: the plan's values and duals, the diagnosis when it is infeasible, or a
+    the answer: the plan's values and duals; when it is infeasible, the diagnosis and
+    the closest plan (solved with ``closest_options``, default ``options``); or a
     message saying why there is neither."""
     ran = run(ho, options)
     result = SolveResult(status=ran.status, solver=options.describe(), log=ran.log)
@@ -61,8 +65,22 @@ def solve_handover(ho: Handover, options: SolveOptions) -> SolveResult:
             else "Time limit reached: the plan is feasible but not proven least-cost."
         )
     elif ran.status == "infeasible":
-        result.diagnosis = diagnose(ho, options.iis_time_limit)
+        result.diagnosis = diagnose(ho, options.iis_time_limit, elastic=False)
         result.message = "No plan meets every requirement; see the diagnosis."
+        closest_log = find_closest(ho, closest_options or options, result)
+        result.log = "; ".join(x for x in (result.log, closest_log) if x)
+        if result.diagnosis is None:  # no IIS: the closest plan's moves, else an elastic solve
+            result.diagnosis = (
+                from_relaxations(ho, result.relaxations)
+                if result.relaxations
+                else diagnose(ho, options.iis_time_limit)
+            )
+        if result.relaxations:
+            n = len(result.relaxations)
+            result.message += (
+                f" The plan shown is the closest plan: it moves {n} workbook "
+                f"limit{'s' if n > 1 else ''} by the least weighted amount (see relaxations)."
+            )
     elif ran.status == "unbounded":
         result.message = "The cost can fall without limit."
     elif ran.status == "time_limit_no_solution":
@@ -152,7 +170,9 @@ class Resolver:
         budget = max(1.0, 5 * (ho.cold_seconds or 0.0))
         if self.options.time_limit is not None:
             budget = min(budget, self.options.time_limit)
-        warm = solve_handover(ho, replace(self.options, time_limit=budget))
+        # The warm attempt's time is bounded; the closest plan of an infeasible variant
+        # (a new HiGHS model) gets the full options, as in a cold solve.
+        warm = solve_handover(ho, replace(self.options, time_limit=budget), self.options)
         if warm.status in TRUSTED:
             warm.solver["warm_start"] = True
             warm.timings = {"handover": handover, **warm.timings}
