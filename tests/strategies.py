@@ -256,6 +256,32 @@ def raw_inputs_st(
                 }
             )
 
+    # the description of uncertainty (read by stockpile stress only): ranges min <= max
+    types = [
+        {
+            "disruption_type": f"K{i + 1}",
+            "probability_per_yr": draw(st.sampled_from([0.0, 0.05, 0.2, 1.0])),
+            "duration_min_years": 1,
+            "duration_max_years": draw(st.integers(1, 3)),
+            "price_multiplier_max": draw(st.sampled_from([1.0, 1.5])),
+        }
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    type_impacts = []
+    for _ in range(draw(st.integers(0, 3)) if types else 0):
+        gt = draw(st.sampled_from(GROUP_TYPES))
+        low = draw(st.sampled_from([0.0, 0.25, 0.5]))
+        type_impacts.append(
+            {
+                "disruption_type": draw(st.sampled_from([k["disruption_type"] for k in types])),
+                "material": draw(st.sampled_from([*mats, "*"])),
+                "group_type": gt,
+                "group": draw(_group_st(gt, ctrs, srcs, site_ids)),
+                "availability_min": low,
+                "availability_max": draw(st.sampled_from([low, 0.8, 1.0])),
+            }
+        )
+
     tables = {
         "materials": materials,
         "countries": countries,
@@ -272,6 +298,8 @@ def raw_inputs_st(
         "supply_mix": supply_mix,
         "disruptions": disruptions,
         "disruption_impacts": impacts,
+        "disruption_types": types,
+        "disruption_type_impacts": type_impacts,
     }
     return settings, tables
 

@@ -158,6 +158,26 @@ SMALL_VALID: Mapping[str, Any] = {
                 "availability": 0.5,
             },
         ],
+        "DisruptionTypes": [
+            {
+                "disruption_type": "ban",
+                "probability_per_yr": 0.1,
+                "duration_min_years": 1,
+                "duration_max_years": 3,
+                "price_multiplier_max": 1.5,
+                "description": "export ban",
+            }
+        ],
+        "DisruptionTypeImpacts": [
+            {
+                "disruption_type": "ban",
+                "material": "Co",
+                "group_type": "bloc",
+                "group": "adversary",
+                "availability_min": 0,
+                "availability_max": 0.2,
+            }
+        ],
     },
 }
 

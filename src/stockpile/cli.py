@@ -353,6 +353,105 @@ def scenarios_command(
     console.print_scenarios(found, as_json)
 
 
+@app.command()
+def stress(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="Input workbook; omit it to stress the bundled default dataset."),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", min=1, help="Futures to draw.")] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the draws (same seed, same samples).")
+    ] = 0,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Stress report to write.")] = Path(
+        "stress.xlsx"
+    ),
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Evaluate on this Dask scheduler (tcp://host:8786)."),
+    ] = None,
+    risk_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--risk-weight",
+            min=0.0,
+            max=1.0,
+            help="Also evaluate the plan solved with this risk_weight.",
+        ),
+    ] = None,
+    listed: Annotated[
+        bool,
+        typer.Option("--listed", help="Use the workbook's own Disruptions as the samples."),
+    ] = False,
+    no_floor: Annotated[
+        bool,
+        typer.Option("--no-floor", help="Leave the coverage floor out: need is only penalised."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object with the results on stdout.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Stress the plan against sampled disruptions (DisruptionTypes) and write a stress
+    report: how likely a shortfall of each material is, how bad, and what the futures
+    are worth."""
+    from stockpile.reports.excel import ReportWriteError
+    from stockpile.scenarios.runner import ScaleOutError, default_workers
+    from stockpile.stress.commands import stress as run_stress
+    from stockpile.stress.terminal import print_stress, stress_json, stress_progress
+
+    path = input if input is not None else BUNDLED
+    name = path.name if input is not None else BUNDLED_LABEL
+    if input is not None and output.resolve() == input.resolve():
+        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        raise typer.Exit(Exit.CANNOT_WRITE)
+    try:
+        with stress_progress(quiet or as_json) as (phase, started, block), redirect_native_stdout():
+            outcome = run_stress(
+                path,
+                output,
+                samples=samples,
+                seed=seed,
+                workers=workers or default_workers(),
+                dask=dask,
+                risk_weight=risk_weight,
+                floor=not no_floor,
+                listed=listed,
+                display_name=name,
+                on_phase=phase,
+                on_start=started,
+                on_block=block,
+            )
+    except FileNotFoundError:
+        err.print(f"[red]Input not found: {path}[/]")
+        console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
+        raise typer.Exit(Exit.INVALID_INPUT) from None
+    except InputError as exc:
+        _invalid_input(exc, as_json, f" in {path}")
+    except ReportWriteError as exc:
+        err.print(f"[red]Cannot write the stress report {exc.path}: {exc.reason}[/]")
+        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except ScaleOutError as exc:
+        err.print(f"[red]{exc}[/]")
+        console.fail_json(as_json, "cluster_unavailable", str(exc))
+        raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
+    if as_json:
+        console.echo_json(stress_json(outcome))
+    elif outcome.summary is None:
+        err.print(
+            f"[red]The plan has no solution ({outcome.status}); nothing to stress.[/] "
+            "Run `stockpile solve` to see why."
+        )
+    else:
+        print_stress(outcome)
+    raise typer.Exit(STATUS_EXIT[outcome.status])
+
+
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:
     """Report bad input (as JSON or a table) and exit 65: nothing was solved."""
     console.print_invalid_input(exc.problems, str(exc), as_json, where)

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from stockpile.data.default_uncertainty import UNCERTAINTY_REFERENCES, uncertainty_tables
 from stockpile.data.inputs import Inputs
 
 START_YEAR = 2026
@@ -1620,6 +1621,7 @@ def tables() -> dict[str, list[dict[str, Any]]]:
         ],
         "disruptions": [dict(d) for d in DISRUPTIONS],
         "disruption_impacts": [dict(i) for i in DISRUPTION_IMPACTS],
+        **uncertainty_tables(DISRUPTIONS, DISRUPTION_IMPACTS),
     }
 
 
@@ -1633,3 +1635,7 @@ def default_inputs() -> Inputs:
         "recovery_years": RECOVERY_YEARS,
     }
     return Inputs.build(settings, **tables())
+
+
+# what stockpile stress samples (DisruptionTypes): its figures join the References
+REFERENCES.extend(UNCERTAINTY_REFERENCES)

@@ -571,6 +571,121 @@ DISRUPTION_IMPACTS = Sheet(
     ),
 )
 
+DISRUPTION_TYPES = Sheet(
+    name="DisruptionTypes",
+    attr="disruption_types",
+    required=False,
+    key=("disruption_type",),
+    description="Kinds of disruption that the stress command samples: how often one starts, "
+    "how long it lasts and how it moves demand and prices (the plan's solve never reads "
+    "this sheet).",
+    columns=(
+        Column("disruption_type", "id", "Disruption type id.", required=True),
+        Column(
+            "probability_per_yr",
+            "number",
+            "Probability that a disruption of this type starts in any one year of the horizon.",
+            unit="share",
+            required=True,
+            **_FRACTION,
+        ),
+        Column(
+            "duration_min_years",
+            "int",
+            "Shortest duration; durations are drawn as whole years, each as likely.",
+            unit="yr",
+            required=True,
+            low=1.0,
+        ),
+        Column(
+            "duration_max_years",
+            "int",
+            "Longest duration (>= duration_min_years).",
+            unit="yr",
+            required=True,
+            low=1.0,
+        ),
+        Column(
+            "demand_multiplier_min",
+            "number",
+            "Lowest essential-demand multiplier (drawn uniformly between min and max).",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column(
+            "demand_multiplier_max",
+            "number",
+            "Highest essential-demand multiplier (>= demand_multiplier_min).",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column(
+            "price_multiplier_min",
+            "number",
+            "Lowest purchase-price multiplier during the disruption (drawn uniformly).",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column(
+            "price_multiplier_max",
+            "number",
+            "Highest purchase-price multiplier (>= price_multiplier_min).",
+            unit="x",
+            default=1.0,
+            low=0.0,
+        ),
+        Column("description", "text", "Free text.", default=""),
+    ),
+)
+
+DISRUPTION_TYPE_IMPACTS = Sheet(
+    name="DisruptionTypeImpacts",
+    attr="disruption_type_impacts",
+    required=False,
+    key=(),
+    description="What a disruption type hits: one availability range per row, each drawn "
+    "uniformly and independently; the smallest availability of all matching rows wins.",
+    columns=(
+        Column(
+            "disruption_type", "ref", "Disruption type id.", required=True, ref="DisruptionTypes"
+        ),
+        Column(
+            "material",
+            "ref",
+            "Material id, or * for every material.",
+            required=True,
+            ref="Materials",
+            star=True,
+        ),
+        Column("group_type", "enum", "What the group is.", required=True, choices=GROUP_TYPES),
+        Column(
+            "group",
+            "text",
+            "A country, bloc, source type, source or site id (* allowed for site).",
+            required=True,
+        ),
+        Column(
+            "availability_min",
+            "number",
+            "Lowest share that stays available.",
+            unit="share",
+            required=True,
+            **_FRACTION,
+        ),
+        Column(
+            "availability_max",
+            "number",
+            "Highest share that stays available (>= availability_min).",
+            unit="share",
+            required=True,
+            **_FRACTION,
+        ),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     MATERIALS,
@@ -588,6 +703,8 @@ SHEETS: tuple[Sheet, ...] = (
     SUPPLY_MIX,
     DISRUPTIONS,
     DISRUPTION_IMPACTS,
+    DISRUPTION_TYPES,
+    DISRUPTION_TYPE_IMPACTS,
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}

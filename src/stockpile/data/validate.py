@@ -23,6 +23,7 @@ from stockpile.data.schema import (
     BASE_FUTURE,
     DEMAND,
     DISRUPTION_IMPACTS,
+    DISRUPTION_TYPE_IMPACTS,
     DISRUPTIONS,
     GROUP_TARGET,
     INITIAL_STOCK,
@@ -84,6 +85,7 @@ def check_inputs(inputs: Inputs, *, incomplete: Collection[str] = ()) -> list[Pr
     checks.capacity_years()
     checks.disruption_ids()
     checks.disruption_probabilities()
+    checks.ranges_ordered()
     return order_problems(checks.problems)
 
 
@@ -332,7 +334,7 @@ class _Checks:
     def groups(self) -> None:
         """Rules and DisruptionImpacts groups name something that exists; site rules
         can only cap a share (a minimum share at one site is not a dispersion rule)."""
-        for sheet in (RULES, DISRUPTION_IMPACTS):
+        for sheet in (RULES, DISRUPTION_IMPACTS, DISRUPTION_TYPE_IMPACTS):
             for rec in self.rows(sheet):
                 group_type, group = rec.group_type, rec.group
                 if group_type not in GROUP_TARGET or group is None:
@@ -546,6 +548,35 @@ class _Checks:
             "Lower the probabilities so that they sum to at most 1; 1 minus their sum is "
             "the probability that no disruption happens.",
         )
+
+    def ranges_ordered(self) -> None:
+        """A range given as two columns (``x_min...`` and ``x_max...``: DisruptionTypes,
+        DisruptionTypeImpacts) has its minimum at most its maximum."""
+        for sheet, low, high in RANGE_COLUMNS:
+            for rec in self.rows(sheet):
+                lo, hi = getattr(rec, low.name), getattr(rec, high.name)
+                if lo is None or hi is None or lo <= hi:
+                    continue
+                self.add(
+                    sheet,
+                    rec,
+                    high.name,
+                    hi,
+                    f"{high.name} {hi:g} is below {low.name} {lo:g}",
+                    f"Make {high.name} at least {low.name} (equal values fix the number).",
+                )
+
+
+#: Pairs of columns that give a range: (sheet, the minimum's column, the maximum's column),
+#: found by name (``..._min...`` beside ``..._max...``).
+RANGE_COLUMNS: tuple[tuple[Sheet, Column, Column], ...] = tuple(
+    (sheet, low, sheet.column(low.name.replace("_min", "_max", 1)))
+    for sheet in SHEETS
+    for low in sheet.columns
+    if "_min" in low.name
+    and low.name.replace("_min", "_max", 1) in sheet.headers
+    and low.is_numeric
+)
 
 
 def _out_of_range(col: Column, value: float) -> bool:

@@ -212,7 +212,8 @@ def make_futures(p: Params) -> tuple[Future, ...]:
     )
 
 
-def _lookups(ship_keys: list[Index]) -> Lookups:
+def ship_lookups(ship_keys: list[Index]) -> Lookups:
+    """The adjacency of the Ship columns at ``ship_keys`` (s, m, l, t)."""
     by_smt: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     by_mlt: dict[tuple[str, str, int], list[str]] = defaultdict(list)
     by_mt: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
@@ -225,10 +226,10 @@ def _lookups(ship_keys: list[Index]) -> Lookups:
 
 def make_lookups(p: Params) -> Lookups:
     """The adjacency of the plan's Ship columns."""
-    return _lookups(p.ship_index)
+    return ship_lookups(p.ship_index)
 
 
-def _own_index(p: Params, future: Future) -> dict[str, list[Index]]:
+def own_index(p: Params, future: Future) -> dict[str, list[Index]]:
     """The index of each of a future's own variables, keyed like the plan's."""
     years = set(future.years)
     d = future.disruption
@@ -257,7 +258,7 @@ def make_columns(
     lookups: dict[str, Lookups] = {}
     plan_cols: dict[str, dict[Index, int]] = {}
     for future in futures:
-        index = _own_index(p, future)
+        index = own_index(p, future)
         own: dict[str, dict[Index, int]] = {}
         for var, keys in index.items():
             if future.is_plan:
@@ -278,7 +279,7 @@ def make_columns(
                 [(future.name, m, l, t) for m, t in need for l in p.open_sites(t)],
             )
             columns.add("Unmet", [(future.name, m, t) for m, t in need])
-        lookups[future.name] = _lookups(index["Ship"])
+        lookups[future.name] = ship_lookups(index["Ship"])
     columns.by_var.setdefault("Release", {})
     columns.by_var.setdefault("Unmet", {})
     if p.risk_weight > 0:
