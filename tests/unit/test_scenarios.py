@@ -670,7 +670,10 @@ def test_cli_compare_writes_base_and_every_scenario(hand_book: Path, tmp_path: P
     kpi = {r[0]: r[2:] for r in rows if r and r[0]}
     # no disruption: the expected cost is the objective, and nothing is invested
     assert kpi["expected cost"][0] == pytest.approx(1665.0, rel=1e-9)
-    assert kpi["expected cost"][2] is None  # too_much: no plan
+    # too_much: infeasible, compared through its closest plan (the JSON's figures)
+    assert got["too_much"]["relaxations"]
+    assert kpi["expected cost"][2] == pytest.approx(got["too_much"]["objective_usd"], rel=1e-9)
+    assert kpi["plan"][2].startswith("closest plan")
     assert kpi["investment"][0] == 0
     no_plan = [r for r in rows if r and r[0] == "too_much"]
     assert no_plan and no_plan[0][1] == "infeasible" and "Diagnosis sheet" in no_plan[0][2]
