@@ -230,6 +230,24 @@ def summarize(name: str, params: Any, result: Any) -> Outcome:
 OnDone = Callable[[Outcome], None]
 
 
+def dask_client(dask: Any) -> tuple[Any, bool, Any]:
+    """A Dask client for ``dask`` (a scheduler address, or a Client to use as it is),
+    whether this call owns it (and must close it), and ``distributed.as_completed``.
+    Raises ScaleOutError when the package is missing or the scheduler unreachable."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise ScaleOutError(
+            "--dask needs the 'distributed' package: pip install 'stockpile-optimizer[dask]'"
+        ) from exc
+    own = not isinstance(dask, Client)
+    try:
+        client = Client(dask, timeout=DASK_CONNECT_TIMEOUT) if own else dask
+    except Exception as exc:  # OSError, TimeoutError, ValueError for a bad address
+        raise ScaleOutError(f"cannot reach the Dask scheduler at {dask}: {exc}") from exc
+    return client, own, as_completed
+
+
 class ScaleOutError(Exception):
     """The Dask cluster could not be reached or used."""
 
@@ -309,18 +327,7 @@ def _run_pool(
 def _run_dask(
     tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, dask: Any, on_done: OnDone
 ) -> list[Outcome]:
-    try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError as exc:
-        raise ScaleOutError(
-            "--dask needs the 'distributed' package: pip install 'stockpile-optimizer[dask]'"
-        ) from exc
-    own = not isinstance(dask, Client)
-    try:
-        client = Client(dask, timeout=DASK_CONNECT_TIMEOUT) if own else dask
-    except Exception as exc:  # OSError, TimeoutError, ValueError for a bad address
-        raise ScaleOutError(f"cannot reach the Dask scheduler at {dask}: {exc}") from exc
+    client, own, dask_completed = dask_client(dask)
     outcomes: list[Outcome | None] = [None] * len(tasks)
     try:
         futures = [

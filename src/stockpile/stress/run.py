@@ -29,7 +29,7 @@ from typing import Any
 
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import build_params
-from stockpile.scenarios.runner import DASK_CONNECT_TIMEOUT, ScaleOutError, from_plain, to_plain
+from stockpile.scenarios.runner import dask_client, from_plain, to_plain
 from stockpile.stdio import redirect_native_stdout
 from stockpile.stress.recourse import Evaluator, Outcome, PlanValues
 from stockpile.stress.uncertainty import Draw, draw, listed, uncertainty
@@ -217,18 +217,7 @@ def _dask_block(job: Job, first: int, last: int) -> BlockResult:
 def _run_dask(
     job: Job, parts: list[tuple[int, int]], dask: Any, on_block: OnBlock
 ) -> tuple[list[BlockResult], str]:
-    try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError as exc:
-        raise ScaleOutError(
-            "--dask needs the 'distributed' package: pip install 'stockpile-optimizer[dask]'"
-        ) from exc
-    own = not isinstance(dask, Client)
-    try:
-        client = Client(dask, timeout=DASK_CONNECT_TIMEOUT) if own else dask
-    except Exception as exc:  # OSError, TimeoutError, ValueError for a bad address
-        raise ScaleOutError(f"cannot reach the Dask scheduler at {dask}: {exc}") from exc
+    client, own, dask_completed = dask_client(dask)
     results = []
     try:
         shared = client.scatter(job, broadcast=True)
