@@ -1,6 +1,6 @@
 """Time ``stockpile stress`` on the default dataset: re-use against rebuild, 1 and 2 workers.
 
-    python benchmarks/stress.py [--samples N] [--out FILE]
+    python benchmarks/stress.py [--samples N] [--block B] [--out FILE]
 
 Every mode evaluates the same samples (seed 0) against the same two plans (the plan and
 the plan that ignores disruptions, solved once beforehand; their solve time is not
@@ -15,9 +15,10 @@ counted), and the numbers they give are checked to agree:
                           in a new HiGHS model (stress.recourse.solve_fresh); plan only
     reuse, 2 workers      the default on 2 worker processes (start-up included)
 
-Every mode evaluates samples 0..N-1. Times are wall-clock seconds of the evaluation;
-samples/s counts samples (each sample is evaluated against both plans, except in
-"formulate").
+Every mode evaluates samples 0..N-1 in blocks of B (the machine is shared: the first three
+modes run twice, in turn, and the best time counts). Times are wall-clock seconds of the
+evaluation, worker start-up included; samples/s counts samples (each sample is evaluated
+against both plans, except in "formulate").
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--block", type=int, default=100)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
@@ -48,29 +50,31 @@ def main() -> None:
     inputs = default_inputs()
     solved = solve_plans(inputs)
     params = build_params(inputs)
-    n = m = args.samples
-    rows: list[tuple[str, int, float, int]] = []
+    n = args.samples
+    modes = {
+        "reuse, 1 worker": {"workers": 1},
+        "reuse, 2 workers": {"workers": 2},
+        "rebuild, 1 worker": {"workers": 1, "reuse": False},
+    }
+    best: dict[str, float] = {}
     results = {}
-
-    def timed(label: str, samples: int, **kw: object) -> None:
-        job = make_job(inputs, solved.plans, 0, reuse=bool(kw.pop("reuse", True)))
-        run = evaluate(job, samples, **kw)  # type: ignore[arg-type]
-        rows.append((label, samples, run.seconds, 2))
-        results[label] = {(o.sample, o.plan): (o.status, o.cost_usd) for o in run.outcomes}
-        print(f"{label}: {samples} samples in {run.seconds:.1f} s", flush=True)
-
-    timed("reuse, 1 worker", n, workers=1)
-    timed("reuse, 2 workers", n, workers=2)
-    timed("rebuild, 1 worker", m, workers=1, reuse=False)
+    for round_ in (1, 2):  # the machine is shared: each mode twice, in turn; the best counts
+        for label, kw in modes.items():
+            job = make_job(inputs, solved.plans, 0, reuse=bool(kw.get("reuse", True)))
+            run = evaluate(job, n, workers=int(kw["workers"]), block=args.block)
+            best[label] = min(best.get(label, float("inf")), run.seconds)
+            results[label] = {(o.sample, o.plan): (o.status, o.cost_usd) for o in run.outcomes}
+            print(f"round {round_}, {label}: {n} samples in {run.seconds:.1f} s", flush=True)
+    rows: list[tuple[str, int, float, int]] = [(k, n, v, 2) for k, v in best.items()]
     u = uncertainty(inputs)
     plan = next(p for p in solved.plans if p.name == PLAN)
     tick = time.perf_counter()
     fresh = {}
-    for i in range(m):
+    for i in range(n):
         o = solve_fresh(params, plan, draw(u, 0, i))
         fresh[i, PLAN] = (o.status, o.cost_usd)
-    rows.append(("formulate, 1 worker (plan only)", m, time.perf_counter() - tick, 1))
-    print(f"formulate: {m} samples in {rows[-1][2]:.1f} s", flush=True)
+    rows.append(("formulate, 1 worker (plan only; once)", n, time.perf_counter() - tick, 1))
+    print(f"formulate: {n} samples in {rows[-1][2]:.1f} s", flush=True)
 
     base = results["reuse, 1 worker"]
     for label, res in results.items():
@@ -87,7 +91,8 @@ def main() -> None:
 
     lines = [
         f"# stockpile stress benchmark, {date.today()} ({platform.node()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()})",
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; samples 0-{n - 1}, "
+        f"blocks of {args.block}, best of 2 rounds)",
         "",
         "| mode | samples | plans | seconds | samples/s | LPs/s |",
         "|---|---:|---:|---:|---:|---:|",
@@ -100,7 +105,7 @@ def main() -> None:
     lines += [
         "",
         f"Every mode gave the same status and cost (relative 1e-7) for every sample and plan; "
-        f"formulate agreed on the {agree} of the {m} samples whose exact LP has a solution "
+        f"formulate agreed on the {agree} of the {n} samples whose exact LP has a solution "
         "(the others miss a limit: only the evaluator answers them; HiGHS takes its time "
         "to prove their exact LP infeasible).",
     ]

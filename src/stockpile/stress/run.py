@@ -34,8 +34,9 @@ from stockpile.stdio import redirect_native_stdout
 from stockpile.stress.recourse import Evaluator, Outcome, PlanValues
 from stockpile.stress.uncertainty import Draw, draw, listed, uncertainty
 
-#: Samples per block (the unit of work; see the module doc).
-BLOCK = 200
+#: Samples per block (the unit of work; see the module doc): enough for neighbours that
+#: re-solve quickly from each other, few enough to keep two workers evenly busy.
+BLOCK = 100
 
 
 @dataclass(frozen=True)
