@@ -218,6 +218,8 @@ def print_summary(outcome: Any) -> None:
         for line in scenario_lines(scenario, changes):
             out.print(line)
     out.print(status_line(result))
+    if getattr(result, "caution", ""):
+        out.print(f"[bold yellow]Caution:[/] {escape(result.caution)}")
     if result.log:  # how the solver got there, when not the usual way
         out.print(f"[dim]{escape(result.log[:1].upper() + result.log[1:])}.[/]")
     if result.closest:

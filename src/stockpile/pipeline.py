@@ -63,6 +63,30 @@ def solve_inputs(inputs: Inputs, options: SolveOptions) -> tuple[Params, SolveRe
     return Resolver(options).solve(inputs)
 
 
+def add_scaling_caution(result: SolveResult, inputs: Inputs) -> None:
+    """When HiGHS found no plan (infeasible, unbounded, an error) for inputs with badly
+    scaled numbers, say that the answer may come from the scaling, naming the cells,
+    in ``result.caution`` and at the end of ``result.message``."""
+    from stockpile.data.magnitudes import scaling_warnings
+
+    if result.status in ("optimal", "time_limit_feasible"):
+        return
+    cells = scaling_warnings(inputs)
+    if not cells:
+        return
+    where = "; ".join(
+        f"{p.sheet} row {p.row} {p.column} = {p.value:g}" if p.row else f"{p.sheet} {p.column}"
+        for p in cells[:5]
+    )
+    more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
+    result.caution = (
+        f"This {result.status.replace('_', ' ')} answer may be an artefact of badly scaled "
+        f"numbers, not of the requirements: {where}{more}. Check those values (units) and "
+        "solve again before acting on the diagnosis."
+    )
+    result.message = f"{result.message} {result.caution}"
+
+
 @dataclass
 class Run:
     """Everything one ``stockpile solve`` produced."""
@@ -125,6 +149,7 @@ def run(
     on_phase("build and solve")
     params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
+    add_scaling_caution(result, inputs)
 
     outcome = Run(input_path, inputs, params, result, warnings, scenario=found, changes=changes)
     return finish(outcome, digest, started, report_path, on_phase, display_name, extra)

@@ -172,6 +172,8 @@ class SolveResult:
     solver: dict[str, Any] = field(default_factory=dict)  # name, version, options
     counts: dict[str, int] = field(default_factory=dict)  # variables, constraints
     log: str = ""
+    #: why the status may not be the data's answer (badly scaled numbers), "" when none
+    caution: str = ""
 
     @property
     def has_plan(self) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from stockpile.data.cells import looks_numeric, near
 from stockpile.data.inputs import Inputs, Record
+from stockpile.data.magnitudes import number_problems, size_problems
 from stockpile.data.problems import Problem, Severity
 from stockpile.data.schema import (
     BASE_FUTURE,
@@ -86,6 +87,8 @@ def check_inputs(inputs: Inputs, *, incomplete: Collection[str] = ()) -> list[Pr
     checks.disruption_ids()
     checks.disruption_probabilities()
     checks.ranges_ordered()
+    checks.problems += number_problems(inputs)
+    checks.problems += size_problems(inputs)
     return order_problems(checks.problems)
 
 

@@ -87,6 +87,9 @@ def solve_handover(
         result.message = f"No feasible plan found within the time limit ({options.time_limit} s)."
     else:
         result.message = f"HiGHS stopped with model status: {ran.model_status}."
+    if ran.warnings:
+        said = "HiGHS warned: " + "; ".join(ran.warnings)
+        result.log = f"{result.log}; {said}" if result.log else said
     if ran.log:
         result.message = f"{result.message} Note: {ran.log}."
     result.timings["extract"] = time.perf_counter() - tick
