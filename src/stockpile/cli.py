@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from stockpile import console
-from stockpile.console import err
+from stockpile.console import err, shown
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.problems import InputError
 from stockpile.stdio import redirect_native_stdout
@@ -53,11 +53,12 @@ app = typer.Typer(
 def _refuse_existing(path: Path, force: bool) -> None:
     if path.exists() and not force:
         err.print(
-            f"[red]{path} already exists.[/] Choose another path or add --force to replace it."
+            f"[red]{shown(path)} already exists.[/] Choose another path or add --force to "
+            "replace it."
         )
         raise typer.Exit(Exit.CANNOT_WRITE)
     if path.suffix.lower() != ".xlsx":
-        err.print(f"[red]{path}: the file name must end in .xlsx.[/]")
+        err.print(f"[red]{shown(path)}: the file name must end in .xlsx.[/]")
         raise typer.Exit(Exit.CANNOT_WRITE)
 
 
@@ -92,9 +93,9 @@ def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: s
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
+        err.print(f"[red]Cannot write {shown(path)}: {shown(exc.strerror or exc)}[/]")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"{what} written to {path}")
+    err.print(f"{what} written to {shown(path)}")
 
 
 @app.command()
@@ -177,7 +178,7 @@ def solve(
     """
     from stockpile.pipeline import run
     from stockpile.reports.excel import ReportWriteError
-    from stockpile.solver.highs import SolveOptions
+    from stockpile.solver.highs import SolveOptions, SolverError
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
@@ -186,7 +187,9 @@ def solve(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The report would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     options = SolveOptions(
         time_limit=time_limit,
@@ -209,14 +212,18 @@ def solve(
                 scenarios_file=scenarios_file,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {path}[/]")
+        err.print(f"[red]Input not found: {shown(path)}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
+    except SolverError as exc:
+        err.print(f"[red]{shown(exc)}[/]")
+        console.fail_json(as_json, "error", str(exc))
+        raise typer.Exit(Exit.SOLVER_ERROR) from None
     except ReportWriteError as exc:
         err.print(
-            f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
+            f"[red]Cannot write the report {shown(exc.path)}: {shown(exc.reason)}[/] "
             "Close it in Excel or choose another -o."
         )
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
@@ -285,7 +292,9 @@ def compare(
     if not scenario:
         raise typer.BadParameter("name at least one scenario", param_hint="--scenario")
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The comparison would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with console.compare_progress(quiet) as (started, done), redirect_native_stdout():
@@ -304,13 +313,13 @@ def compare(
         _invalid_input(exc, as_json)
     except ReportWriteError as exc:
         err.print(
-            f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
+            f"[red]Cannot write the comparison {shown(exc.path)}: {shown(exc.reason)}[/] "
             "Close it in Excel or choose another -o."
         )
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
     except ScaleOutError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{shown(exc)}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
 
@@ -343,7 +352,7 @@ def scenarios_command(
 
     for path in (input, scenarios_file):
         if path is not None and not path.exists():
-            err.print(f"[red]Input not found: {path}[/]")
+            err.print(f"[red]Input not found: {shown(path)}[/]")
             console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
             raise typer.Exit(Exit.INVALID_INPUT)
     try:
@@ -407,7 +416,9 @@ def stress(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The report would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with stress_progress(quiet or as_json) as (phase, started, block), redirect_native_stdout():
@@ -427,17 +438,17 @@ def stress(
                 on_block=block,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {path}[/]")
+        err.print(f"[red]Input not found: {shown(path)}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
     except ReportWriteError as exc:
-        err.print(f"[red]Cannot write the stress report {exc.path}: {exc.reason}[/]")
+        err.print(f"[red]Cannot write the stress report {shown(exc.path)}: {shown(exc.reason)}[/]")
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
     except ScaleOutError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{shown(exc)}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
     if as_json:
