@@ -32,6 +32,17 @@ _LOOKALIKE = str.maketrans(
 )
 
 
+#: Names of the control characters Python's unicodedata leaves unnamed.
+_CONTROL_NAMES = {
+    0x09: "CHARACTER TABULATION",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x9B: "CONTROL SEQUENCE INTRODUCER",
+}
+
+
 def _hidden(ch: str) -> bool:
     return unicodedata.category(ch) in _HIDDEN and ch != " "
 
@@ -73,7 +84,7 @@ def describe(text: str) -> str:
         if run:
             parts.append(f"'{run}'")
             run = ""
-        name = unicodedata.name(ch, "unnamed character")
+        name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ord(ch), "CONTROL CHARACTER")
         parts.append(f"U+{ord(ch):04X} {name}")
     if run:
         parts.append(f"'{run}'")
