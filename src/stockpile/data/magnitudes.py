@@ -46,14 +46,14 @@ MATRIX_COLUMNS = {("SourceOutputs", "yield_t_per_unit"), ("Materials", "volume_m
 
 #: Most years in a horizon. The planners' questions span one or two decades (the
 #: bundled dataset: 15 years; the XL benchmark: 25); a century leaves room for any
-#: long-lived reserve, while the model grows linearly in years (about 2 MB and 0.07 s
-#: per year on the small test case, more with more sources and sites).
+#: long-lived reserve, while the model grows linearly in years (issue 15 measured about
+#: 2 MB and 0.07 s per year until end_year 9999 ran out of memory).
 MAX_YEARS = 100
 
 #: Most columns (variables) in a model. The XL benchmark (100 materials, 600 sources,
-#: 30 sites, 25 years, 20 futures) has about 3.9 million and solves in 1.6 GB; ten
-#: million columns need about 4 GB for the rows alone, which is where a shared planning
-#: PC stops (the Python API takes another limit: ``size_problems(max_columns=...)``).
+#: 30 sites, 25 years, 20 futures) has about 3.9 million (estimated: 4.0 million), the
+#: largest size measured; the limit leaves 2.5 times that, and memory grows with it
+#: (the Python API takes another limit: ``size_problems(max_columns=...)``).
 MAX_COLUMNS = 10_000_000
 
 

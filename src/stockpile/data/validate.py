@@ -199,8 +199,11 @@ class _Checks:
             column,
             value,
             f"{target} has no {id_name} {describe(value)}",
-            f"Did you mean {describe(meant)}? Ids are case-sensitive and must match "
-            "character for character."
+            (
+                f"Did you mean {describe(meant)}? Ids are case-sensitive."
+                if meant.casefold() == value.casefold()
+                else f"Did you mean {describe(meant)}? Ids must match character for character."
+            )
             if meant
             else f"Add {id_name} '{printable(value)}' to {target}, or correct the id.",
         )
