@@ -61,6 +61,7 @@ from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
 from stockpile.reports import digest
 from stockpile.result import STATUS_WORDS, UNMET_TINY, SolveResult
+from stockpile.solver import margins
 
 #: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
 DUAL_ZERO = 1e-7
@@ -894,8 +895,20 @@ class _Extractor:
     def costliest(self, prices: pd.DataFrame) -> pd.DataFrame:
         """The top of ShadowPrices: the requirements with the largest shadow prices, each
         in its sentence (one line each, across the page)."""
-        top = prices.head(COSTLIEST) if len(prices) else prices
-        lines = [f"{row['rank']}. {row['meaning']}" for row in top.to_dict("records")]
+        records = prices.to_dict("records") if len(prices) else []
+        # a dual found not to hold (relaxing the limit saves little or nothing: a
+        # degenerate corner) does not make a requirement costly
+        hollow = {r["rank"] for r in records if _hollow(r)}
+        top = [r for r in records if r["rank"] not in hollow][:COSTLIEST]
+        skipped = sorted(k for k in hollow if not top or k < top[-1]["rank"])
+        lines = [f"{row['rank']}. {row['meaning']}" for row in top]
+        if skipped and not self.r.closest:
+            ranks = ", ".join(str(k) for k in skipped[:8]) + (", ..." if len(skipped) > 8 else "")
+            lines.append(
+                f"Left out: {len(skipped)} larger shadow price(s) whose saving relaxing the "
+                f"limit does not bring (checked by re-solving: a degenerate corner), ranks "
+                f"{ranks} on ShadowPrices."
+            )
         if self.r.closest:
             # the closest plan's duals are those of the relaxed LP with its total move held
             # at its least: not the price of a requirement of the workbook as written
@@ -909,8 +922,7 @@ class _Extractor:
             lines = ["No requirement has a shadow price." if self.plan else "No plan."]
         last = str(self.p.YEARS[-1])
         at_the_end = any(
-            row["family"] == "stock_target" and last in str(row["meaning"])
-            for row in top.to_dict("records")
+            row["family"] == "stock_target" and last in str(row["meaning"]) for row in top
         )
         if at_the_end and not self.r.closest:  # why a last-year target is the dearest
             lines.append(self._horizon_note(short=True))
@@ -1222,6 +1234,8 @@ class _Extractor:
         rows = []
         for rank, (family, index, dual) in enumerate(duals, start=1):
             cond = self.conditional(family, index, dual)
+            saving = self.r.margins.get((family, index))
+            holds = margins.holds(self.r, family, index, dual)
             rows.append(
                 {
                     "rank": rank,
@@ -1229,7 +1243,12 @@ class _Extractor:
                     "dual [USD per unit]": dual,
                     "conditional [USD per unit]": None if cond is None else cond + 0.0,
                     "unit": f"USD/{BY_NAME[family].unit_of(self.p, index)}",
-                    "meaning": self.sentence(family, index, dual, cond),
+                    "checked saving [USD per unit]": None if saving is None else saving + 0.0,
+                    "meaning": (
+                        self.sentence(family, index, dual, cond)
+                        if holds is not False
+                        else self.degenerate_sentence(family, index, dual, saving)
+                    ),
                 }
             )
         note = (
@@ -1237,7 +1256,11 @@ class _Extractor:
             "the expected discounted cost per unit more of the limit; conditional = dual / "
             "the disruption's probability, the change if that disruption happens. Balances "
             f"(stock_balance, output_split) are on ShadowPricesDetail; |dual| < {DUAL_ZERO:g} "
-            "is left out; ShadowPricesDetail has every row's index. "
+            "is left out; ShadowPricesDetail has every row's index. Checked saving: for the "
+            "largest duals, the limit was relaxed by a small step and the plan re-solved; "
+            "this is the saving per unit it brought. Where it is far below the dual, the "
+            "plan sits at a degenerate corner: the dual is then only a lower bound on what "
+            "tightening the limit would cost, and relaxing it saves little or nothing. "
             f"{self._horizon_note()}"
         )
         if missing:
@@ -1256,12 +1279,26 @@ class _Extractor:
                 "dual [USD per unit]",
                 "conditional [USD per unit]",
                 "unit",
+                "checked saving [USD per unit]",
                 "meaning",
             ],
             title="Shadow prices: what each requirement costs, largest first",
             note=note,
             empty="No requirement has a nonzero dual." if self.plan else "No plan: no duals.",
-            wrap={"unit": 11, "meaning": 76},
+            wrap={"unit": 11, "checked saving [USD per unit]": 12, "meaning": 76},
+        )
+
+    def degenerate_sentence(
+        self, family: str, index: tuple[Any, ...], dual: float, saving: float | None
+    ) -> str:
+        """The meaning of a dual that relaxing the limit does not bring (a degenerate
+        corner): what the limit is, its dual, and what relaxing it saved when checked."""
+        what = _drop_name(explain_member(self.p, family, index).text)
+        return (
+            f"{what}: its shadow price is {_amount(abs(dual))} USD per unit, but relaxing it "
+            f"saved {_amount(max(0.0, saving or 0.0))} USD per unit when checked (a "
+            "degenerate corner: tightening it would cost at least the shadow price; "
+            "relaxing it saves little or nothing)."
         )
 
     def shadow_prices_detail(self) -> pd.DataFrame:
@@ -1302,6 +1339,7 @@ class _Extractor:
 
     def binding(self) -> pd.DataFrame:
         rows = []
+        zeros = 0
         for fam in FAMILIES:
             family = fam.name
             for index, row in self.r.rows.get(family, {}).items():
@@ -1313,6 +1351,10 @@ class _Extractor:
                         side, limit = s, lim
                         break
                 if side is None:
+                    continue
+                dual = 0.0 if row.dual is None else row.dual
+                if abs(row.body) < TINY and abs(limit) < TINY and abs(dual) < DUAL_ZERO:
+                    zeros += 1  # "nothing here, as the rule says": a row of zeros
                     continue
                 rows.append(
                     {
@@ -1342,7 +1384,13 @@ class _Extractor:
             wrap={"requirement": 64, "unit": 11},
             note="Inequalities with |body - limit| <= 1e-6 x max(1, |limit|). Balances "
             "(output_split, stock_balance) always hold exactly and are not listed. Body "
-            "and limit hold only the decision terms (constants moved to the limit).",
+            "and limit hold only the decision terms (constants moved to the limit)."
+            + (
+                f" Not listed: {zeros:,} row(s) at a limit of zero with nothing in them and "
+                "no shadow price (e.g. a rule that keeps a material out of a site, kept)."
+                if zeros
+                else ""
+            ),
             empty="No constraint is at its limit." if self.plan else "No plan: nothing to show.",
         )
 
@@ -1573,6 +1621,14 @@ class _Extractor:
             ]
             out[f"Charts/Stock {m}"] = frame
         return out
+
+
+def _hollow(price: Mapping[str, Any]) -> bool:
+    """A ShadowPrices row whose dual was checked and relaxing did not bring it."""
+    saving = price.get("checked saving [USD per unit]")
+    if saving is None or (isinstance(saving, float) and math.isnan(saving)):
+        return False
+    return saving < margins.HOLDS * abs(price["dual [USD per unit]"])
 
 
 def _drop_name(text: str) -> str:
