@@ -324,7 +324,6 @@ class _Extractor:
                 {
                     "future": f,
                     "source": s,
-                    "type": p.source_type[s],
                     "activity unit": p.activity_unit[s],
                     "year": t,
                     "capacity added [units]": added,
@@ -342,7 +341,6 @@ class _Extractor:
             [
                 "future",
                 "source",
-                "type",
                 "activity unit",
                 "year",
                 "capacity added [units]",
@@ -576,9 +574,6 @@ class _Extractor:
                     "released [t]": released[f] + 0.0 if out else None,
                     "unmet [t]": sum(unmet.values()) if out else None,
                     "first unmet year": min(first.values(), default=None),
-                    "unmet need": "; ".join(
-                        f"{m} {_quantity(v)} t from {first[m]}" for m, v in unmet.items()
-                    ),
                 }
             )
             unmet_rows.extend(
@@ -606,16 +601,13 @@ class _Extractor:
                     "released [t]",
                     "unmet [t]",
                     "first unmet year",
-                    "unmet need",
                 ],
                 title="The plan (base: no disruption) and each disruption's future",
                 note="K = the discounted cost of the whole future: the plan's decisions "
                 "before the disruption starts, then the future's own (shortfall penalties "
                 "included). Probability x cost sums to the expected cost E. Need, released "
-                "and unmet: totals over the window.",
-                # wrapped, not run on: a future short of many materials would make a line
-                # wider than the page, and the page is shrunk to fit it
-                wrap={"unmet need": 60},
+                "and unmet: totals over the window; the table below has the unmet need of "
+                "each material.",
             ),
             "Futures/Unmet need": _frame(
                 unmet_rows,
@@ -901,7 +893,7 @@ class _Extractor:
         hollow = {r["rank"] for r in records if _hollow(r)}
         top = [r for r in records if r["rank"] not in hollow][:COSTLIEST]
         skipped = sorted(k for k in hollow if not top or k < top[-1]["rank"])
-        lines = [f"{row['rank']}. {row['meaning']}" for row in top]
+        lines = [f"{row['rank']}. {row['meaning']}{self._unchecked(row)}" for row in top]
         if skipped and not self.r.closest:
             ranks = ", ".join(str(k) for k in skipped[:8]) + (", ..." if len(skipped) > 8 else "")
             lines.append(
@@ -932,6 +924,15 @@ class _Extractor:
             "ranks them all)",
             pane="bottom",
         )
+
+    def _unchecked(self, price: Mapping[str, Any]) -> str:
+        """' (not checked ...)' for a ShadowPrices row the re-solve check did not reach
+        while it reached others ("" when nothing was checked at all)."""
+        saving = price.get("checked saving [USD per unit]")
+        reached = saving is not None and not (isinstance(saving, float) and math.isnan(saving))
+        if reached or not self.r.margins:
+            return ""
+        return " (not checked by re-solving in the time allowed)"
 
     def _horizon_note(self, short: bool = False) -> str:
         last = self.p.YEARS[-1]
@@ -1285,7 +1286,7 @@ class _Extractor:
             title="Shadow prices: what each requirement costs, largest first",
             note=note,
             empty="No requirement has a nonzero dual." if self.plan else "No plan: no duals.",
-            wrap={"unit": 11, "checked saving [USD per unit]": 12, "meaning": 76},
+            wrap={"unit": 11, "checked saving [USD per unit]": 12, "meaning": 62},
         )
 
     def degenerate_sentence(

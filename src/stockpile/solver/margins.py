@@ -58,7 +58,7 @@ def check_margins(
     result: SolveResult,
     want: int = WANT,
     max_checks: int = MAX_CHECKS,
-    seconds: float = 2.0,
+    seconds: float = 5.0,
 ) -> str:
     """Measure, for the largest duals, the saving per unit of relaxing the limit.
 

@@ -60,7 +60,7 @@ def solve_handover(
         if ran.status == "optimal":
             # margins first: they re-solve the very LP just solved, from its basis
             margin_log = (
-                check_margins(ho, result, seconds=max(2.0, 0.1 * ran.seconds))
+                check_margins(ho, result, seconds=max(5.0, 0.1 * ran.seconds))
                 if options.check_margins
                 else ""
             )
