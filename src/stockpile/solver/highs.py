@@ -106,6 +106,8 @@ class SolveOptions:
     presolve: bool = True
     interface: Interface = "direct"
     iis_time_limit: float = 3.0  # seconds for HiGHS's IIS before the elastic fallback
+    #: re-solve to check that the largest shadow prices hold (solver.margins)
+    check_margins: bool = True
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
