@@ -290,21 +290,24 @@ class Solution:
     of the expected cost).
     """
 
-    #: the inputs solved (after the scenario, if any)
     inputs: Inputs
-    #: every derived parameter (escalated costs, discount factors, need per future) [USD, t]
+    """The inputs solved (after the scenario, if any), in the workbook's units."""
     params: Params
-    #: the typed solver result: ``values`` [t, units], ``rows`` with duals [USD per unit]
+    """Every derived parameter: escalated costs [USD/unit], discount factors, need per
+    future and year [t], each with the workbook row it came from."""
     result: SolveResult
-    #: the input's warnings
+    """The typed solver result: ``values`` of every variable [t or activity units] and
+    ``rows`` of every constraint with its dual [USD per unit of the row]."""
     warnings: list[Problem] = field(default_factory=list)
-    #: the scenario applied, if any, and every input value it changed
+    """The input's warnings (ignored sheets or columns, unknown settings)."""
     scenario: Scenario | None = None
+    """The scenario applied, if any."""
     changes: list[Change] = field(default_factory=list)
-    #: where the run came from: input name and SHA-256, scenario, software versions
+    """Every input value the scenario changed: its value before and after, in its unit."""
     provenance: dict[str, Any] = field(default_factory=dict)
-    #: the Excel report written by ``solve(report=...)`` or ``write_report``
+    """Where the run came from: input name and SHA-256, scenario, software versions."""
     report_path: Path | None = None
+    """The Excel report written by ``solve(report=...)`` or ``write_report``, if any."""
 
     @classmethod
     def from_run(cls, run: Run) -> Solution:
@@ -588,8 +591,9 @@ class StressResult:
     (and the plan that ignores disruptions), as frames. Shares and probabilities are
     fractions from 0 to 1 (``[%]`` columns, as the report formats them)."""
 
-    #: everything the stress command produced (plans, samples, summary)
     raw: Stress
+    """Everything the stress command produced: the plans' solves, every sample's outcome
+    (costs in USD, unmet need in t) and the summary statistics."""
 
     @property
     def status(self) -> str:
