@@ -154,7 +154,7 @@ def test_workbook_round_trip_and_report(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         sp.write_workbook(hand_case(), path)
     assert sp.validate(path) == []
-    inputs, warnings = sp.read_workbook(path)
+    _inputs, warnings = sp.read_workbook(path)
     assert warnings == []
     sol = sp.solve(path, report=tmp_path / "r.xlsx")
     assert sol.expected_cost_usd == approx(1665)

@@ -30,4 +30,4 @@ def test_readme_default_run_section_matches_a_fresh_run():
     if os.environ.get("STOCKPILE_UPDATE") == "1":
         README.write_text(BLOCK.sub(lambda m: m[1] + fresh + m[3], text), encoding="utf-8")
         return
-    assert match[2] == fresh, "docs/guide/default-run.md is stale: STOCKPILE_UPDATE=1 pytest " + __file__
+    assert match[2] == fresh, f"{README} is stale: STOCKPILE_UPDATE=1 pytest {__file__}"
