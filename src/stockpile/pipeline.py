@@ -133,17 +133,10 @@ def run(
     if scenario is not None:
         from stockpile.scenarios.apply import apply_scenario_traced
         from stockpile.scenarios.commands import find_scenarios
-        from stockpile.scenarios.overrides import change_lines
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
         inputs, changes = apply_scenario_traced(inputs, found)
-        extra = {
-            "scenario": found.name,
-            "scenario_defined_in": found.origin,
-            "scenario_description": found.description,
-            # one line per override, with the values before and after (the report shows them)
-            "scenario_overrides": change_lines(found.overrides, changes),
-        }
+        extra = scenario_facts(found, changes)
     read_s = time.perf_counter() - tick
 
     on_phase("build and solve")
@@ -153,6 +146,19 @@ def run(
 
     outcome = Run(input_path, inputs, params, result, warnings, scenario=found, changes=changes)
     return finish(outcome, digest, started, report_path, on_phase, display_name, extra)
+
+
+def scenario_facts(found: Scenario, changes: list[Change]) -> dict[str, Any]:
+    """What the provenance of a run says about the scenario it applied."""
+    from stockpile.scenarios.overrides import change_lines
+
+    return {
+        "scenario": found.name,
+        "scenario_defined_in": found.origin,
+        "scenario_description": found.description,
+        # one line per override, with the values before and after (the report shows them)
+        "scenario_overrides": change_lines(found.overrides, changes),
+    }
 
 
 def finish(
