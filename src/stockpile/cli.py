@@ -4,7 +4,6 @@ outcome (or exception) to an exit code. What the terminal shows is ``console``'s
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Callable
 from enum import IntEnum
@@ -12,11 +11,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
 from stockpile import console
 from stockpile.console import err
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.problems import InputError
+from stockpile.files import CannotWrite, write_atomically
+from stockpile.processes import terminate_as_exit
 from stockpile.stdio import redirect_native_stdout
 
 
@@ -50,15 +52,17 @@ app = typer.Typer(
 )
 
 
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        err.print(
-            f"[red]{path} already exists.[/] Choose another path or add --force to replace it."
-        )
-        raise typer.Exit(Exit.CANNOT_WRITE)
-    if path.suffix.lower() != ".xlsx":
-        err.print(f"[red]{path}: the file name must end in .xlsx.[/]")
-        raise typer.Exit(Exit.CANNOT_WRITE)
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    # SIGTERM takes Ctrl-C's way out (temporary files removed, workers stopped) for the
+    # whole command; the previous handler is back when the command ends.
+    ctx.call_on_close(_enter(terminate_as_exit()))
+
+
+def _enter(manager: contextlib.AbstractContextManager[object]) -> Callable[[], None]:
+    stack = contextlib.ExitStack()
+    stack.enter_context(manager)
+    return stack.close
 
 
 @app.command()
@@ -67,9 +71,9 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write an empty input workbook with instructions, dropdowns and column help."""
-    from stockpile.data.template import write_workbook
+    from stockpile.data.template import build_workbook
 
-    _write_new(path, force, lambda p: write_workbook(p, None, force=True), "Template")
+    _write_new(path, force, lambda p: build_workbook(None).save(p), "Template")
 
 
 @app.command()
@@ -82,19 +86,22 @@ def example(
 
 
 def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: str) -> None:
-    """Write a workbook the user asked for: never over an existing file without --force,
-    through a temporary file in the same folder, so a failure leaves nothing behind."""
-    _refuse_existing(path, force)
-    tmp = path.with_name(f".{path.name}.tmp.xlsx")
+    """Write a workbook the user asked for: an .xlsx name, never over an existing file
+    without --force, and only where ``files.write_atomically`` writes."""
+    if path.suffix.lower() != ".xlsx":
+        err.print(f"[red]{escape(str(path))}: the file name must end in .xlsx.[/]")
+        raise typer.Exit(Exit.CANNOT_WRITE)
     try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"{what} written to {path}")
+        write_atomically(path, write, replace=force)
+    except CannotWrite as exc:
+        fix = "Choose another path or add --force to replace it." if _exists(path) else exc.fix
+        _cannot_write(exc, as_json=False, fix=fix)
+    err.print(f"{what} written to {escape(str(path))}")
+
+
+def _exists(path: Path) -> bool:
+    """A regular file is at ``path`` (what --force may replace)."""
+    return path.is_file() and not path.is_symlink()
 
 
 @app.command()
@@ -176,7 +183,6 @@ def solve(
     70 solver error, 73 report not writable.
     """
     from stockpile.pipeline import run
-    from stockpile.reports.excel import ReportWriteError
     from stockpile.solver.highs import SolveOptions
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
@@ -214,13 +220,8 @@ def solve(
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
-    except ReportWriteError as exc:
-        err.print(
-            f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
-            "Close it in Excel or choose another -o."
-        )
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
 
     if as_json:
         console.echo_json(console.result_json(outcome))
@@ -277,7 +278,6 @@ def compare(
     Exit codes: 0 comparison written (even if some scenarios have no plan), 65 invalid
     input or scenario, 69 Dask scheduler unreachable (--dask), 73 comparison not writable.
     """
-    from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
     from stockpile.solver.highs import SolveOptions
@@ -302,13 +302,8 @@ def compare(
             )
     except InputError as exc:
         _invalid_input(exc, as_json)
-    except ReportWriteError as exc:
-        err.print(
-            f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
-            "Close it in Excel or choose another -o."
-        )
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
     except ScaleOutError as exc:
         err.print(f"[red]{exc}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
@@ -399,7 +394,6 @@ def stress(
     """Stress the plan against sampled disruptions (DisruptionTypes) and write a stress
     report: how likely a shortfall of each material is, how bad, and what the futures
     are worth."""
-    from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios.runner import ScaleOutError, default_workers
     from stockpile.stress.commands import stress as run_stress
     from stockpile.stress.terminal import print_stress, stress_json, stress_progress
@@ -432,10 +426,8 @@ def stress(
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
-    except ReportWriteError as exc:
-        err.print(f"[red]Cannot write the stress report {exc.path}: {exc.reason}[/]")
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
     except ScaleOutError as exc:
         err.print(f"[red]{exc}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
@@ -450,6 +442,14 @@ def stress(
     else:
         print_stress(outcome)
     raise typer.Exit(STATUS_EXIT[outcome.status])
+
+
+def _cannot_write(exc: CannotWrite, as_json: bool, fix: str | None = None) -> NoReturn:
+    """A file the command writes is refused or failed (``files.CannotWrite``): exit 73."""
+    where = escape(str(exc.path))
+    err.print(f"[red]Cannot write {where}: {escape(exc.reason)}.[/] {escape(fix or exc.fix)}")
+    console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+    raise typer.Exit(Exit.CANNOT_WRITE)
 
 
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:
