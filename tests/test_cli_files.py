@@ -41,7 +41,7 @@ def _stockpile(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
         env={**os.environ, "COLUMNS": "400"},  # table cells unwrapped
     )
 

@@ -97,7 +97,9 @@ def check_input(path: str | Path, limits: Limits = SAFETY_LIMITS) -> list[Proble
             )
         ]
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        # O_NONBLOCK and O_NOCTTY are POSIX only; Windows has neither pipes nor ttys here.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags)
     except OSError as exc:
         return [_unreadable(exc)]
     try:
