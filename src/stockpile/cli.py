@@ -3,7 +3,6 @@ outcome (or exception) to an exit code. What the terminal shows is ``console``'s
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from collections.abc import Callable
 from enum import IntEnum
@@ -56,13 +55,7 @@ app = typer.Typer(
 def _every_command(ctx: typer.Context) -> None:
     # SIGTERM takes Ctrl-C's way out (temporary files removed, workers stopped) for the
     # whole command; the previous handler is back when the command ends.
-    ctx.call_on_close(_enter(terminate_as_exit()))
-
-
-def _enter(manager: contextlib.AbstractContextManager[object]) -> Callable[[], None]:
-    stack = contextlib.ExitStack()
-    stack.enter_context(manager)
-    return stack.close
+    ctx.with_resource(terminate_as_exit())
 
 
 @app.command()
@@ -94,14 +87,11 @@ def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: s
     try:
         write_atomically(path, write, replace=force)
     except CannotWrite as exc:
-        fix = "Choose another path or add --force to replace it." if _exists(path) else exc.fix
-        _cannot_write(exc, as_json=False, fix=fix)
+        replaceable = path.is_file() and not path.is_symlink()
+        if replaceable and not force:
+            _cannot_write(exc, False, "Choose another path or add --force to replace it.")
+        _cannot_write(exc, False)
     err.print(f"{what} written to {escape(str(path))}")
-
-
-def _exists(path: Path) -> bool:
-    """A regular file is at ``path`` (what --force may replace)."""
-    return path.is_file() and not path.is_symlink()
 
 
 @app.command()
