@@ -151,7 +151,9 @@ def exit_with(pid: int) -> None:
 
 def _watch(pid: int, fd: int | None) -> None:
     if fd is not None:
-        select.select([fd], [], [])  # readable once the process has ended
+        waiter = select.poll()
+        waiter.register(fd, select.POLLIN)
+        waiter.poll()  # readable once the process has ended
         os._exit(1)
     while True:
         time.sleep(1.0)
