@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from stockpile import package_version
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params
-from stockpile.data.problems import Problem
+from stockpile.data.problems import InputError, Problem
 from stockpile.result import SolveResult
 from stockpile.solver.highs import SolveOptions, highs_version
 from stockpile.solver.policy import Resolver
@@ -38,6 +38,13 @@ def run_facts(solver_options: dict[str, Any]) -> dict[str, Any]:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of an input file, once ``safety.check_input`` has let it through
+    (``InputError`` otherwise: a folder, a pipe or a device is never read)."""
+    from stockpile.data.safety import check_input
+
+    problems = check_input(path)
+    if problems:
+        raise InputError(problems)
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -119,7 +126,8 @@ def run(
     ``scenario`` is looked up in ``scenarios_file``, then in the input's own Scenarios
     sheet, then among the bundled scenarios (``scenarios.commands.find_scenarios``); the
     report's provenance names it. Raises InputError for bad input (an unknown scenario
-    or a bad override too) and ReportWriteError when the report cannot be written; an
+    or a bad override too) and ``files.CannotWrite`` when the report or the LP file
+    cannot be written (checked before solving, too); an
     infeasible or time-limited model is a result, not an exception.
     """
     started = datetime.now(UTC)
@@ -138,6 +146,7 @@ def run(
         inputs, changes = apply_scenario_traced(inputs, found)
         extra = scenario_facts(found, changes)
     read_s = time.perf_counter() - tick
+    _check_destinations(report_path, options)
 
     on_phase("build and solve")
     params, result = Resolver(options).solve(inputs)
@@ -159,6 +168,18 @@ def scenario_facts(found: Scenario, changes: list[Change]) -> dict[str, Any]:
         # one line per override, with the values before and after (the report shows them)
         "scenario_overrides": change_lines(found.overrides, changes),
     }
+
+
+def _check_destinations(report_path: Path | None, options: SolveOptions) -> None:
+    """``CannotWrite`` now, not after the solve, for a report or LP file that cannot be
+    written (``files.check_destination``)."""
+    from stockpile.files import check_destination
+    from stockpile.solver.highs import check_lp_destination
+
+    if report_path is not None:
+        check_destination(report_path)
+    if options.write_lp is not None:
+        check_lp_destination(options.write_lp)
 
 
 def finish(

@@ -197,18 +197,18 @@ def compare(
 ) -> Comparison:
     """Solve the base and every scenario and write the comparison workbook.
 
-    Raises ``InputError`` (bad input or override: nothing solved), ``ReportWriteError``
+    Raises ``InputError`` (bad input or override: nothing solved), ``files.CannotWrite``
     (checked before solving too, so a bad ``output`` fails fast) and
     ``runner.ScaleOutError`` (Dask unreachable).
     """
+    from stockpile.files import check_destination
     from stockpile.pipeline import run_facts
-    from stockpile.reports import excel
     from stockpile.scenarios.compare import write_comparison
 
     started = datetime.now(UTC)
     tick = time.perf_counter()
     tasks, scenarios, warnings, facts, changes = prepare(input_path, names, scenarios_file)
-    excel.check_destination(output)
+    check_destination(output)
     on_start(len(tasks))
     outcomes = run_scenarios(tasks, options, workers=workers, dask=dask, on_done=on_done)
     provenance: dict[str, Any] = {

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import highspy
 import numpy as np
 
+from stockpile.files import CannotWrite, check_destination, write_atomically
 from stockpile.model.families import BY_NAME
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, expected_cost
@@ -500,15 +501,41 @@ def _label(name: str, index: Index) -> str:
     return f"{name}({inner})".replace(" ", "_").replace(":", "_")
 
 
+#: The model files HiGHS writes, by extension (any letter case): CPLEX LP and MPS.
+LP_FORMATS = (".lp", ".mps")
+
+
+def check_lp_destination(path: Path) -> None:
+    """Raise ``CannotWrite`` now, before any solve, if ``--write-lp`` cannot write the
+    model at ``path``: an extension HiGHS does not write, or a destination
+    ``files.check_destination`` refuses (a missing folder, a device, a link, ...)."""
+    if path.suffix.lower() not in LP_FORMATS:
+        raise CannotWrite(
+            path,
+            f"HiGHS writes the model only as .lp (CPLEX LP) or .mps, not "
+            f"'{path.suffix or 'no extension'}'",
+            "Name the file with the extension .lp or .mps.",
+        )
+    check_destination(path)
+
+
 def write_lp(ho: Handover, path: Path) -> None:
-    """Write the model as HiGHS holds it, rows and columns named after the model."""
+    """Write the model as HiGHS holds it, rows and columns named after the model, to
+    ``path`` (.lp or .mps: ``check_lp_destination``), atomically like every file the tool
+    writes; ``CannotWrite`` when it cannot."""
+    check_lp_destination(path)
     highs = ho.highs
     for k, (name, idx) in enumerate(ho.lp.columns.keys):
         if ho.col_of[k] >= 0:
             highs.passColName(ho.col_of[k], _label(name, idx))
     for r, (family, idx) in enumerate(ho.row_keys):
         highs.passRowName(r, _label(family, idx))
-    checked(highs.writeModel(str(path)), f"write the LP to {path}", ho.log)
+
+    def write(tmp: Path) -> None:
+        if highs.writeModel(str(tmp)) == highspy.HighsStatus.kError:
+            raise CannotWrite(path, "HiGHS could not write the model")
+
+    write_atomically(path, write)
 
 
 def read_solution(ho: Handover, result: SolveResult) -> None:

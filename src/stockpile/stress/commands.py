@@ -13,6 +13,7 @@ from typing import Any
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import InputError, Problem
+from stockpile.files import check_destination
 from stockpile.pipeline import load, run_facts, sha256
 from stockpile.solver.highs import SolveOptions
 from stockpile.stress.plans import PLAN, Solved, solve_plans
@@ -80,9 +81,10 @@ def stress(
     on_start: Callable[[int], None] = lambda _n: None,
     on_block: OnBlock | None = None,
 ) -> Stress:
-    """The whole job. Raises InputError for bad input (nothing solved), ReportWriteError
-    when the report cannot be written and ScaleOutError when the Dask cluster cannot be
-    used; a plan that cannot be solved is an outcome (``status``), not an exception."""
+    """The whole job. Raises InputError for bad input (nothing solved), ``CannotWrite``
+    when the report cannot be written (checked before solving, too) and ScaleOutError
+    when the Dask cluster cannot be used; a plan that cannot be solved is an outcome
+    (``status``), not an exception."""
     started = datetime.now(UTC)
     on_phase("read")
     digest = sha256(input_path)
@@ -141,6 +143,8 @@ def stress_inputs(
         raise InputError(
             [Problem("--listed needs Disruptions rows", "Add Disruptions.", sheet="Disruptions")]
         )
+    if report_path is not None:
+        check_destination(report_path)  # now, not after the solves
     on_phase("solve")
     solved = solve_plans(inputs, options, risk_weight)
     params = build_params(inputs)
