@@ -525,8 +525,8 @@ def test_infeasible_report_lists_each_member_and_its_input_rows(tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "Summary"
     assert wb.sheetnames[-3:] == ["Charts", "Infeasibility", "Run"]
-    diag = table_frame(wb, "T_Infeasibility_Diagnosis").set_index("item")["value"]
-    assert diag["What to change"] == diagnosis.suggestion
+    said = [r[0] for r in wb["Infeasibility"].iter_rows(values_only=True) if r and r[0]]
+    assert f"What to change: {diagnosis.suggestion}" in said
     assert table_frame(wb, "T_Infeasibility_Members")["input row"].tolist() == [2, 2, 3]
 
 

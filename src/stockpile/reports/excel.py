@@ -613,7 +613,14 @@ def _write_workbook(frames: Mapping[str, pd.DataFrame], filename: str) -> None:
             ws.set_row(0, HEADING_PT)
             row = 2
             placed = None
+            # sentences span the tables' columns, wrapped there (they set no width)
+            span = max(
+                (len(df.columns) for _, df in blocks if df.attrs.get("kind") != "text"), default=1
+            )
             for key, df in blocks:
+                if df.attrs.get("kind") == "text":
+                    row = layout.text_block(key, df, row, span - 1) + 1
+                    continue
                 placed = layout.block(key, df, top=row)
                 row = placed.last + 2
             ws.freeze_panes(1, 0)

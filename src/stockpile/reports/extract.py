@@ -157,6 +157,11 @@ def _text(lines: Iterable[str], title: str = "", **attrs: Any) -> pd.DataFrame:
     return _frame([{"text": line} for line in lines], ["text"], title=title, kind="text", **attrs)
 
 
+def _sig(x: float | None) -> float | None:
+    """``x`` to 6 significant digits: what a limit's move needs in print (0.518268)."""
+    return None if x is None else float(f"{x:.6g}")
+
+
 def _prints(quantity: float = 0.0, *money: float) -> bool:
     """True when a row's amounts do not all print as zero (#,##0.0 t, #,##0 USD)."""
     return abs(quantity) >= SHOWN_QUANTITY or any(abs(x) >= SHOWN_MONEY for x in money)
@@ -1093,40 +1098,33 @@ class _Extractor:
                 " The report shows the closest plan: it meets the requirements only with the "
                 "limits listed under Relaxations moved."
             )
-        rows = [{"item": "Status", "value": status}]
+        lines = [f"Status: {status}"]
         if diag is None:
-            rows.append({"item": "Diagnosis", "value": "No diagnosis is available."})
+            lines.append("Diagnosis: No diagnosis is available.")
         else:
             method = {
                 "iis": "irreducible infeasible subset (HiGHS)",
                 "elastic": "elastic solve: the rows that had to be relaxed",
                 "none": "none",
             }[diag.method]
-            rows += [
-                {"item": "What to change", "value": diag.suggestion},
-                {"item": "Method", "value": method},
-            ]
+            lines += [f"What to change: {diag.suggestion}", f"Method: {method}"]
             if diag.note:
-                rows.append({"item": "Note", "value": diag.note})
-        return _frame(
-            rows,
-            ["item", "value"],
-            free_text=("value",),
-            title="Why no plan meets every requirement",
-        )
+                lines.append(f"Note: {diag.note}")
+        # sentences across the page, not a table: its columns would set the widths of
+        # the tables below on the same sheet
+        return _text(lines, title="Why no plan meets every requirement")
 
     def relaxations_block(self) -> pd.DataFrame:
         """The limits the closest plan moves, with the workbook row of each."""
         rows = [
             {
                 "relaxation": x.text,
-                "family": x.family,
                 "input sheet": x.sheet,
                 "input row": x.row,
                 "column": x.column,
-                "limit": x.limit,
-                "moved to": x.moved_to,
-                "change": x.amount,
+                "limit": _sig(x.limit),
+                "moved to": _sig(x.moved_to),
+                "change": _sig(x.amount),
                 "unit": x.unit,
             }
             for x in self.r.relaxations
@@ -1135,7 +1133,6 @@ class _Extractor:
             rows,
             [
                 "relaxation",
-                "family",
                 "input sheet",
                 "input row",
                 "column",
@@ -1147,7 +1144,9 @@ class _Extractor:
             title="Relaxations: the limits the closest plan moves",
             note="Limit: the value the model used; moved to: the value the closest plan "
             "needs; change = moved to - limit, in the row's unit.",
-            wrap={"relaxation": 50},
+            wrap={"relaxation": 34},
+            # a share moved from 0.7 to 0.5183 must not print as 0.5
+            number_formats={"limit": "General", "moved to": "General", "change": "General"},
         )
 
     def diagnosis_members(self) -> pd.DataFrame:
@@ -1180,6 +1179,7 @@ class _Extractor:
             note="These cannot all hold together; each comes from the input rows listed "
             "(one line per row).",
             empty="No members.",
+            wrap={"requirement": 28, "what it says": 24},
         )
 
     # ----- duals ---------------------------------------------------------------
