@@ -170,24 +170,24 @@ def _meaning(o: Outcome, lines: int) -> str:
         n = len(o.relaxations)
         return (
             f"Its closest plan is compared like the others, but does NOT meet the "
-            f"requirements: it moves {n} limit(s) (Diagnosis sheet)."
+            f"requirements: it moves {n} limit(s) (listed below)."
         )
     kind = diagnosis_kind(o)
     if o.status == "infeasible" and kind == "elastic":
         return (
             f"No plan meets every requirement: an elastic solve had to move {lines} "
-            "limit(s) to make one possible (Diagnosis sheet)."
+            "limit(s) to make one possible (listed below)."
         )
     if o.status == "infeasible":
         return (
             f"No plan meets every requirement: {lines} requirement(s) conflict, an "
-            "irreducible set (Diagnosis sheet)."
+            "irreducible set (listed below)."
         )
     if o.status == "time_limit_no_solution":
         return "The time limit struck before any plan was found: allow more time."
     if o.status == "unbounded":
         return "The cost can fall without limit: check resale prices and limits."
-    return "The solve failed (the error is on the Diagnosis sheet)."
+    return "The solve failed (the error is listed below)."
 
 
 # --- the frames ---------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def comparison_frames(
         "Scenarios without a least-cost plan",
         _legend(without),
         empty="(every scenario has a plan)",
-        wrap={"what it means": 90},
+        wrap={"what it means": 28},
     )
     frames["Diagnosis/Lines"] = _frame(
         pd.DataFrame(
@@ -304,16 +304,17 @@ def comparison_frames(
             [
                 {
                     "scenario": o.name,
+                    "solver message": o.message,
                     "status": o.status,
                     "solve time [s]": o.seconds,
-                    "solver message": o.message,
                 }
                 for o in outcomes
             ],
-            columns=["scenario", "status", "solve time [s]", "solver message"],
+            # the message under the run facts' values: the sheet stays one page wide
+            columns=["scenario", "solver message", "status", "solve time [s]"],
         ),
         "Solves",
-        wrap={"solver message": 80},
+        wrap={"solver message": 90},
     )
     frames["Overrides/Values"] = _frame(
         pd.DataFrame(
