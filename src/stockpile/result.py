@@ -33,6 +33,10 @@ STATUS_WORDS: dict[str, str] = {
 PLAN_STATUSES = frozenset({"optimal", "time_limit_feasible"})
 
 
+#: A checked dual "holds" when relaxing its limit by a step saves at least this share of it.
+DUAL_HOLDS = 0.5
+
+
 @dataclass(frozen=True)
 class RowValue:
     """One constraint after the solve.
@@ -193,6 +197,14 @@ class SolveResult:
     def shows_plan(self) -> bool:
         """A plan to report: the optimal or time-limited plan, or the closest plan."""
         return self.has_plan or self.closest
+
+    def dual_holds(self, family: str, index: tuple[Any, ...], dual: float) -> bool | None:
+        """Whether relaxing the row saves what its dual says, as ``margins`` measured it
+        (at least DUAL_HOLDS of it); None when the row was not checked."""
+        saving = self.margins.get((family, index))
+        if saving is None:
+            return None
+        return saving >= DUAL_HOLDS * abs(dual)
 
     def status_text(self) -> str:
         """The status in planner words; a plan that leaves disruption need uncovered says

@@ -36,7 +36,7 @@ def test_a_true_dual_is_confirmed_by_relaxing():
     margins.check_margins(ho, result)
     assert result.margins[("stock_target", ("X", 2027))] == pytest.approx(12.5)
     assert result.margins[("source_capacity", ("A", 2026))] == pytest.approx(1.5)
-    assert margins.holds(result, "stock_target", ("X", 2027), 12.5)
+    assert result.dual_holds("stock_target", ("X", 2027), 12.5)
 
 
 def test_a_dual_that_relaxing_does_not_bring_is_found_out():
@@ -48,7 +48,7 @@ def test_a_dual_that_relaxing_does_not_bring_is_found_out():
     result.rows["source_capacity"][key] = replace(row, dual=-100.0)
     margins.check_margins(ho, result)
     assert result.margins[("source_capacity", key)] == pytest.approx(1.5)
-    assert margins.holds(result, "source_capacity", key, -100.0) is False
+    assert result.dual_holds("source_capacity", key, -100.0) is False
 
 
 def test_the_model_is_left_as_it_was():

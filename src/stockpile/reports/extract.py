@@ -60,8 +60,7 @@ from stockpile.model.family import fmt
 from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
 from stockpile.reports import digest
-from stockpile.result import STATUS_WORDS, UNMET_TINY, SolveResult
-from stockpile.solver import margins
+from stockpile.result import DUAL_HOLDS, STATUS_WORDS, UNMET_TINY, SolveResult
 
 #: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
 DUAL_ZERO = 1e-7
@@ -1236,7 +1235,7 @@ class _Extractor:
         for rank, (family, index, dual) in enumerate(duals, start=1):
             cond = self.conditional(family, index, dual)
             saving = self.r.margins.get((family, index))
-            holds = margins.holds(self.r, family, index, dual)
+            holds = self.r.dual_holds(family, index, dual)
             rows.append(
                 {
                     "rank": rank,
@@ -1629,7 +1628,7 @@ def _hollow(price: Mapping[str, Any]) -> bool:
     saving = price.get("checked saving [USD per unit]")
     if saving is None or (isinstance(saving, float) and math.isnan(saving)):
         return False
-    return saving < margins.HOLDS * abs(price["dual [USD per unit]"])
+    return saving < DUAL_HOLDS * abs(price["dual [USD per unit]"])
 
 
 def _drop_name(text: str) -> str:

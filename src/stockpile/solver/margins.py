@@ -18,15 +18,13 @@ import math
 import time
 from typing import Any
 
-from stockpile.result import SolveResult
+from stockpile.result import DUAL_HOLDS, SolveResult
 from stockpile.solver.highs import INF, Handover, model_status
 
 #: Families whose duals price bookkeeping (balances), not a requirement: never checked.
 BOOKKEEPING = ("stock_balance", "output_split")
 #: |dual| below this is zero (HiGHS's dual feasibility tolerance).
 DUAL_ZERO = 1e-7
-#: A checked dual "holds" when relaxing by a step saves at least this share of it.
-HOLDS = 0.5
 #: Stop after this many duals that hold, or this many checks, whichever comes first.
 WANT = 5
 MAX_CHECKS = 40
@@ -64,7 +62,7 @@ def check_margins(
 
     Fills ``result.margins[(family, index)]`` with the measured saving (USD of the
     objective per unit of the limit, >= 0 when relaxing saves) until ``want`` duals
-    are found to hold (saving >= HOLDS x |dual|), ``max_checks`` were checked, or
+    are found to hold (saving >= DUAL_HOLDS x |dual|), ``max_checks`` were checked, or
     ``seconds`` have passed. Returns a log line ("" when all went as usual).
     """
     highs = ho.highs
@@ -109,14 +107,6 @@ def check_margins(
             failed += 1
             continue
         result.margins[(family, index)] = saving
-        if saving >= HOLDS * abs(dual):
+        if saving >= DUAL_HOLDS * abs(dual):
             held += 1
     return f"{failed} shadow-price check(s) did not re-solve" if failed else ""
-
-
-def holds(result: SolveResult, family: str, index: tuple[Any, ...], dual: float) -> bool | None:
-    """Whether relaxing the row saves what its dual says (None: not checked)."""
-    saving = result.margins.get((family, index))
-    if saving is None:
-        return None
-    return saving >= HOLDS * abs(dual)
