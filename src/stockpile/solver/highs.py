@@ -35,6 +35,11 @@ Interface = Literal["direct", "pyomo"]
 
 INF = highspy.kHighsInf
 
+#: ``SolveOptions(decompose=None)`` decomposes an LP of at least this many columns
+#: (README, Benchmarks: the direct solve is faster at L, the decomposition only
+#: finishes at XL).
+DECOMPOSE_FROM = 2_000_000
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -48,6 +53,18 @@ class SolveOptions:
     interface: Interface = "direct"
     iis_time_limit: float = 3.0  # seconds for HiGHS's IIS before the elastic fallback
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
+    #: solve by Benders decomposition over the futures (``stockpile.solver.benders``):
+    #: True always, False never, None when the LP has at least ``DECOMPOSE_FROM``
+    #: columns and the decomposition applies (direct hand-over, no risk term, no LP file)
+    decompose: bool | None = None
+
+    def decomposes(self, lp: LP) -> bool:
+        """Whether ``lp`` is solved by the decomposition under these options."""
+        if self.interface != "direct" or self.write_lp is not None:
+            return False
+        if self.decompose is not None:
+            return self.decompose
+        return len(lp.columns) >= DECOMPOSE_FROM and lp.params.risk_weight == 0
 
     def highs_options(self) -> dict[str, Any]:
         """The HiGHS options these settings stand for (also recorded in the report)."""
@@ -413,32 +430,48 @@ def write_lp(ho: Handover, path: Path) -> None:
 def read_solution(ho: Handover, result: SolveResult) -> None:
     """Values of every variable, body/limits/dual of every row (unscaled), and the
     objective parts, into ``result``."""
-    highs, lp = ho.highs, ho.lp
+    highs = ho.highs
     sol = highs.getSolution()
     col_value = np.asarray(sol.col_value)
     x = col_value[np.asarray(ho.col_of, dtype=np.int64)] if ho.col_of else col_value[:0]
+    scale = np.asarray(ho.row_scale, dtype=float)
+    body = np.asarray(sol.row_value) / scale
+    dual = np.asarray(sol.row_dual) * scale if sol.dual_valid else None
+    record_solution(ho.lp, result, x, ho.row_keys, body, dual)
+
+
+def record_solution(
+    lp: LP,
+    result: SolveResult,
+    x: np.ndarray,
+    row_keys: list[tuple[str, Index]],
+    body: np.ndarray,
+    dual: np.ndarray | None,
+) -> None:
+    """Record a solution of the whole LP in ``result``: ``x`` the value of every LP
+    column (in LP order), and per row ``row_keys[r]`` its body and dual (None: no
+    duals) in the LP's own units (unscaled); then the parts, the futures' costs and the
+    objective."""
     values: dict[str, dict[Index, float]] = {name: {} for name in lp.columns.by_var}
     for (name, idx), v in zip(lp.columns.keys, x.tolist(), strict=True):
         values[name][idx] = v
     result.values = values
 
-    row_value = sol.row_value
-    row_dual = sol.row_dual if sol.dual_valid else None
     rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
     probability = {f.name: f.probability for f in lp.futures if not f.is_plan}
     risk_neutral = lp.params.risk_weight == 0
-    for r, (family, key) in enumerate(ho.row_keys):
+    bodies = body.tolist()
+    duals = dual.tolist() if dual is not None else [None] * len(bodies)
+    for (family, key), b, y in zip(row_keys, bodies, duals, strict=True):
         row = lp.families[family][key]
-        f = ho.row_scale[r]
-        dual = row_dual[r] * f if row_dual is not None else None
         future = BY_NAME[family].split(key)[0]
         prob = probability.get(future, 0.0)
         rows[family][key] = RowValue(
-            body=row_value[r] / f,
+            body=b,
             lower=row.lower,
             upper=row.upper,
-            dual=dual,
-            conditional=dual / prob if dual is not None and prob > 0 and risk_neutral else None,
+            dual=y,
+            conditional=y / prob if y is not None and prob > 0 and risk_neutral else None,
         )
     result.rows = rows
 

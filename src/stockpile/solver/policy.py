@@ -21,6 +21,7 @@ from stockpile.data.params import Params, build_params
 from stockpile.model.formulate import formulate
 from stockpile.model.lp import LP
 from stockpile.result import SolveResult
+from stockpile.solver.benders import solve_decomposed
 from stockpile.solver.closest import find_closest
 from stockpile.solver.diagnosis import diagnose, from_relaxations
 from stockpile.solver.highs import (
@@ -98,9 +99,19 @@ def solve_lp(lp: LP, options: SolveOptions) -> SolveResult:
     return _cold(lp, options)[1]
 
 
-def _cold(lp: LP, options: SolveOptions) -> tuple[Handover, SolveResult]:
+def _cold(lp: LP, options: SolveOptions) -> tuple[Handover | None, SolveResult]:
     """Hand the LP to a new HiGHS model and solve it; the timings say how long the Pyomo
-    model took to build (``interface="pyomo"`` only) and the hand-over."""
+    model took to build (``interface="pyomo"`` only) and the hand-over. When the
+    options decompose the LP (``SolveOptions.decomposes``) it is solved by
+    ``benders.solve_decomposed`` (no hand-over to keep), or directly when the
+    decomposition cannot answer (an infeasible LP, for its diagnosis), which the
+    result's log says."""
+    why = ""
+    if options.decomposes(lp):
+        result, why = solve_decomposed(lp, options)
+        if result is not None:
+            result.solver["warm_start"] = False
+            return None, result
     timings: dict[str, float] = {}
     tick = time.perf_counter()
     if options.interface == "pyomo":
@@ -117,6 +128,9 @@ def _cold(lp: LP, options: SolveOptions) -> tuple[Handover, SolveResult]:
     result = solve_handover(ho, options)
     result.solver["warm_start"] = False
     result.timings = {**timings, **result.timings}
+    if why:
+        note = f"the decomposition over the futures stopped ({why}); solved directly"
+        result.log = "; ".join(x for x in (note, result.log) if x)
     return ho, result
 
 
