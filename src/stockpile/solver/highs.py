@@ -434,9 +434,11 @@ def read_solution(ho: Handover, result: SolveResult) -> None:
     sol = highs.getSolution()
     col_value = np.asarray(sol.col_value)
     x = col_value[np.asarray(ho.col_of, dtype=np.int64)] if ho.col_of else col_value[:0]
-    scale = np.asarray(ho.row_scale, dtype=float)
-    body = np.asarray(sol.row_value) / scale
-    dual = np.asarray(sol.row_dual) * scale if sol.dual_valid else None
+    # the model may hold more rows than the LP's (the closest plan's): read the LP's
+    n = len(ho.row_keys)
+    scale = np.asarray(ho.row_scale[:n], dtype=float)
+    body = np.asarray(sol.row_value)[:n] / scale
+    dual = np.asarray(sol.row_dual)[:n] * scale if sol.dual_valid else None
     record_solution(ho.lp, result, x, ho.row_keys, body, dual)
 
 
