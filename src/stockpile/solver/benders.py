@@ -37,6 +37,7 @@ the master's lower bound: the duals reported are those of the whole LP up to the
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -54,6 +55,9 @@ from stockpile.solver.highs import (
     record_solution,
     row_scale,
 )
+
+#: One line per iteration at INFO (benchmarks/run.py --decompose shows them).
+log = logging.getLogger(__name__)
 
 #: Stop when (upper - lower) / max(1, |upper|) is at most this.
 GAP = 1e-7
@@ -388,6 +392,7 @@ class Benders:
                 raise NotDecomposable(f"future {f.name} is {status} whatever the plan")
             if f.theta is not None:
                 self._cut(f, f.highs, None, feasibility=False)
+            log.info("future %s solved with its links free", f.name)
 
     def solve(self) -> Stats:
         """Iterate to the gap; raises NotDecomposable when the decomposition cannot
@@ -429,6 +434,15 @@ class Benders:
             if feasible and total < st.upper:
                 st.upper, self.best_x = total, x.copy()
             st.trace.append((st.iterations, st.lower, st.upper, time.perf_counter() - started))
+            log.info(
+                "iteration %d: lower %.10g, upper %.10g, gap %.2e, %d cuts, %.1f s",
+                st.iterations,
+                st.lower,
+                st.upper,
+                st.gap,
+                len(cuts),
+                time.perf_counter() - started,
+            )
             if self.best_x is not None and st.gap <= GAP:
                 self.converged = True
                 break  # the master's solution (its duals) stays that of the last solve
