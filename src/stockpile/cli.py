@@ -156,6 +156,14 @@ def solve(
     write_lp: Annotated[
         Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
     ] = None,
+    decompose: Annotated[
+        bool | None,
+        typer.Option(
+            "--decompose/--no-decompose",
+            help="Solve by decomposition over the futures (Benders): the plan and each "
+            "disruption's future apart (default: only LPs of 2 million columns or more).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     scenario: Annotated[
         str | None,
@@ -194,6 +202,7 @@ def solve(
         method=method,  # type: ignore[arg-type]
         write_lp=write_lp,
         interface=interface,  # type: ignore[arg-type]
+        decompose=decompose,
     )
     if scenarios_file is not None and scenario is None:
         raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")
