@@ -39,13 +39,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
 from stockpile.model.families import BY_NAME
-from stockpile.model.lp import BASE, LP, Index, Row
+from stockpile.model.formulate import future_rows
+from stockpile.model.lp import LP, Future, Index, Row
 from stockpile.result import SolveResult
 from stockpile.solver.highs import (
     INF,
@@ -83,6 +85,8 @@ class _Rows:
     lower: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     scale: list[float] = field(default_factory=list)
+    #: each row's limits as the LP has them (unscaled, None = no limit)
+    limits: tuple[list[float | None], list[float | None]] = field(default_factory=lambda: ([], []))
 
     def scale_of(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.scale)[rows]
@@ -111,6 +115,8 @@ class _Rows:
                 self.index.append(local[c])
                 self.value.append(a * f)
         self.starts.append(len(self.index))
+        self.limits[0].append(row.lower)
+        self.limits[1].append(row.upper)
         self.lower.append(-INF if row.lower is None else row.lower * f)
         self.upper.append(INF if row.upper is None else row.upper * f)
 
@@ -245,6 +251,30 @@ def _owner(lp: LP) -> np.ndarray:
     return owner
 
 
+def _rows_by_future(lp: LP) -> Iterator[tuple[Future, list[tuple[str, Index, Row]]]]:
+    """Each future's rows, the plan first: from ``lp.families`` when the LP holds its
+    rows, else made one future at a time (``formulate(rows=False)``: the rows of a
+    future are dropped once handed over)."""
+    if not lp.families:
+        for future in lp.futures:
+            yield (
+                future,
+                [
+                    (family, key, row)
+                    for family, rows in future_rows(lp, future).items()
+                    for key, row in rows.items()
+                ],
+            )
+        return
+    grouped: dict[str, list[tuple[str, Index, Row]]] = {f.name: [] for f in lp.futures}
+    for family, rows in lp.families.items():
+        fam = BY_NAME[family]
+        for key, row in rows.items():
+            grouped[fam.split(key)[0]].append((family, key, row))
+    for future in lp.futures:
+        yield future, grouped.pop(future.name)
+
+
 class Benders:
     """The master and one subproblem per disruption's future of one LP."""
 
@@ -261,17 +291,10 @@ class Benders:
         master_of = {int(c): k for k, c in enumerate(self.plan_cols)}
         self.master_of = master_of
         futures = lp.futures[1:]
-        # rows by owner
+        by_future = _rows_by_future(lp)
         plan_rows = _Rows()
-        own_rows: dict[str, list[tuple[str, Index, Row]]] = {f.name: [] for f in futures}
-        for family, rows in lp.families.items():
-            fam = BY_NAME[family]
-            for key, row in rows.items():
-                who = fam.split(key)[0]
-                if who == BASE:
-                    plan_rows.add(family, key, row, master_of)
-                else:
-                    own_rows[who].append((family, key, row))
+        for family, key, row in next(by_future)[1]:
+            plan_rows.add(family, key, row, master_of)
         n_plan = len(self.plan_cols)
         self.theta: dict[str, int] = {}
         for f in futures:
@@ -285,18 +308,19 @@ class Benders:
         self.master_rows = plan_rows
         self.n_plan = n_plan
         self.futures: list[_Future] = []
-        for k, f in enumerate(futures, start=1):
+        for k, (f, own_rows) in enumerate(by_future, start=1):
             own = np.flatnonzero(owner == k)
             local = {int(c): j for j, c in enumerate(own)}
             links: list[int] = []
-            for _family, _key, row in own_rows[f.name]:
+            for _family, _key, row in own_rows:
                 for c in row.cols:
                     if c not in local:
                         local[c] = len(own) + len(links)
                         links.append(c)
             rows = _Rows()
-            for family, key, row in own_rows[f.name]:
+            for family, key, row in own_rows:
                 rows.add(family, key, row, local)
+            del own_rows
             link = np.asarray(links, dtype=np.int64)
             n = len(own) + len(link)
             own_cost = cost[own]
@@ -315,7 +339,6 @@ class Benders:
                     own_cost,
                 )
             )
-            own_rows[f.name] = []
         self.stats.build_s = time.perf_counter() - tick
         self.deadline = (
             None if options.time_limit is None else time.monotonic() + options.time_limit
@@ -464,6 +487,7 @@ class Benders:
         x = np.zeros(len(lp.columns))
         x[self.plan_cols] = x_best[: self.n_plan]
         keys = list(self.master_rows.keys)
+        lower, upper = list(self.master_rows.limits[0]), list(self.master_rows.limits[1])
         body = [self.master_rows.body(x_best)]
         master = self.master.getSolution()
         mdual = np.asarray(master.row_dual) if master.dual_valid else None
@@ -481,7 +505,10 @@ class Benders:
             sol = f.highs.getSolution()
             x[f.own] = np.asarray(sol.col_value)[: f.n_own]
             keys.extend(f.rows.keys)
+            lower.extend(f.rows.limits[0])
+            upper.extend(f.rows.limits[1])
             body.append(np.asarray(sol.row_value) / f.rows.scale)
+            f.highs = f.phase1 = None  # type: ignore[assignment]  # done: free its memory
             if mdual is not None:
                 y = np.zeros(len(f.rows.keys))
                 for r, (nz, dual, factor) in f.cut_duals.items():
@@ -496,7 +523,9 @@ class Benders:
             keys,
             np.concatenate(body),
             np.concatenate(duals) if mdual is not None else None,
+            (lower, upper),
         )
+        self.n_rows = len(keys)
 
 
 def solve_decomposed(lp: LP, options: SolveOptions) -> tuple[SolveResult | None, str]:
@@ -532,7 +561,7 @@ def solve_decomposed(lp: LP, options: SolveOptions) -> tuple[SolveResult | None,
     }
     result.counts = {
         "variables": len(lp.columns),
-        "constraints": sum(len(rows) for rows in lp.families.values()),
+        "constraints": benders.n_rows,
     }
     result.solver = {**options.describe(), "decomposition": stats.describe()}
     result.message = (

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import highspy
 import numpy as np
 
-from stockpile.model.families import BY_NAME
+from stockpile.model.families import BY_NAME, MODEL_ORDER
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, expected_cost
 from stockpile.result import UNMET_TINY, FutureOutcome, RowValue, SolveResult, Status
@@ -449,29 +449,35 @@ def record_solution(
     row_keys: list[tuple[str, Index]],
     body: np.ndarray,
     dual: np.ndarray | None,
+    limits: tuple[list[float | None], list[float | None]] | None = None,
 ) -> None:
     """Record a solution of the whole LP in ``result``: ``x`` the value of every LP
     column (in LP order), and per row ``row_keys[r]`` its body and dual (None: no
     duals) in the LP's own units (unscaled); then the parts, the futures' costs and the
-    objective."""
+    objective. ``limits``: each row's (lower, upper), when ``lp`` holds no rows."""
     values: dict[str, dict[Index, float]] = {name: {} for name in lp.columns.by_var}
     for (name, idx), v in zip(lp.columns.keys, x.tolist(), strict=True):
         values[name][idx] = v
     result.values = values
 
-    rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
+    names = list(lp.families) or [family.name for family in MODEL_ORDER]
+    rows: dict[str, dict[Index, RowValue]] = {family: {} for family in names}
     probability = {f.name: f.probability for f in lp.futures if not f.is_plan}
     risk_neutral = lp.params.risk_weight == 0
     bodies = body.tolist()
     duals = dual.tolist() if dual is not None else [None] * len(bodies)
-    for (family, key), b, y in zip(row_keys, bodies, duals, strict=True):
-        row = lp.families[family][key]
+    if limits is None:
+        lower = [lp.families[family][key].lower for family, key in row_keys]
+        upper = [lp.families[family][key].upper for family, key in row_keys]
+    else:
+        lower, upper = limits
+    for (family, key), b, y, lo, up in zip(row_keys, bodies, duals, lower, upper, strict=True):
         future = BY_NAME[family].split(key)[0]
         prob = probability.get(future, 0.0)
         rows[family][key] = RowValue(
             body=b,
-            lower=row.lower,
-            upper=row.upper,
+            lower=lo,
+            upper=up,
             dual=y,
             conditional=y / prob if y is not None and prob > 0 and risk_neutral else None,
         )

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
-from stockpile.model.formulate import formulate
+from stockpile.model.formulate import add_rows, formulate
 from stockpile.model.lp import LP
 from stockpile.result import SolveResult
 from stockpile.solver.benders import solve_decomposed
@@ -107,12 +107,16 @@ def _cold(lp: LP, options: SolveOptions) -> tuple[Handover | None, SolveResult]:
     decomposition cannot answer (an infeasible LP, for its diagnosis), which the
     result's log says."""
     why = ""
+    timings: dict[str, float] = {}
     if options.decomposes(lp):
         result, why = solve_decomposed(lp, options)
         if result is not None:
             result.solver["warm_start"] = False
             return None, result
-    timings: dict[str, float] = {}
+    if not lp.families:  # formulated without rows for the decomposition
+        tick = time.perf_counter()
+        add_rows(lp)
+        timings["build"] = time.perf_counter() - tick
     tick = time.perf_counter()
     if options.interface == "pyomo":
         # Pyomo is imported only here: the default path never builds a Pyomo object.
@@ -161,7 +165,10 @@ class Resolver:
         """Build the parameters and the LP of ``inputs`` and solve it, warm if it can."""
         tick = time.perf_counter()
         params = build_params(inputs)
-        lp = formulate(params)
+        # the decomposition makes the rows one future at a time (less memory)
+        lp = formulate(params, rows=False)
+        if not self.options.decomposes(lp):
+            add_rows(lp)
         build = time.perf_counter() - tick
         result = self.solve_lp(lp)
         result.timings = {"build": build + result.timings.pop("build", 0.0), **result.timings}
