@@ -167,6 +167,13 @@ def test_infeasible_is_diagnosed_directly():
     assert "coverage_floor" in named, named
 
 
+def test_time_limit_before_a_plan():
+    """A time limit that strikes before the first solve: no plan, the status says so."""
+    result = optimize(hand.check_b(), decompose=True, time_limit=1e-9)
+    assert result.status == "time_limit_no_solution"
+    assert "decomposition" in result.solver
+
+
 def test_generated_small_instance():
     """benchmarks/generate.py size S (3 futures): the oracle's optimum, a feasible plan,
     optimal duals, and the direct solve's parts and K[f] (unique here: the same within

@@ -69,6 +69,10 @@ MAX_ITERATIONS = 500
 TINY = 1e-12
 
 
+class _TimeUp(Exception):
+    """The time limit struck during a solve of the decomposition."""
+
+
 class NotDecomposable(Exception):
     """The decomposition cannot answer (infeasible, unbounded, a solver failure, a
     risk term): the caller solves the whole LP directly; the message says why."""
@@ -346,20 +350,27 @@ class Benders:
 
     # ------------------------------------------------------------------ solves
 
-    def _run(self, highs: highspy.Highs) -> str:
-        if self.deadline is not None:
-            highs.setOptionValue("time_limit", max(1.0, self.deadline - time.monotonic()))
+    def _run(self, highs: highspy.Highs, limited: bool = True) -> str:
+        """One HiGHS run; raises _TimeUp when the time limit stopped it."""
+        left = INF
+        if limited and self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise _TimeUp
+        highs.setOptionValue("time_limit", left)
         highs.run()
         status = model_status(highs)
+        if status.startswith("time_limit") and left < INF:
+            raise _TimeUp
         if status == "error":  # the warm dual simplex can fail; a cold start settles it
             highs.clearSolver()
             highs.run()
             status = model_status(highs)
         return status
 
-    def _solve_sub(self, f: _Future) -> str:
+    def _solve_sub(self, f: _Future, limited: bool = True) -> str:
         tick = time.perf_counter()
-        status = self._run(f.highs)
+        status = self._run(f.highs, limited)
         self.stats.sub_s += time.perf_counter() - tick
         return status
 
@@ -424,9 +435,17 @@ class Benders:
         was met (else the time limit or ``MAX_ITERATIONS`` stopped it)."""
         st = self.stats
         started = time.perf_counter()
-        self._relaxed_bounds()
         self.best_x: np.ndarray | None = None
         self.converged = False
+        try:
+            self._relaxed_bounds()
+            self._iterate(started)
+        except _TimeUp:
+            pass
+        return st
+
+    def _iterate(self, started: float) -> None:
+        st = self.stats
         while st.iterations < MAX_ITERATIONS:
             st.iterations += 1
             tick = time.perf_counter()
@@ -473,7 +492,6 @@ class Benders:
                 break
             for f, highs, feasibility in cuts:
                 self._cut(f, highs, x, feasibility)
-        return st
 
     # ------------------------------------------------------------------ the answer
 
@@ -489,6 +507,11 @@ class Benders:
         keys = list(self.master_rows.keys)
         lower, upper = list(self.master_rows.limits[0]), list(self.master_rows.limits[1])
         body = [self.master_rows.body(x_best)]
+        if (
+            model_status(self.master) != "optimal"
+            or len(self.master.getSolution().row_dual) != self.master.getNumRow()
+        ):  # stopped by the time limit after adding cuts: solve the master again
+            self._run(self.master, limited=False)
         master = self.master.getSolution()
         mdual = np.asarray(master.row_dual) if master.dual_valid else None
         n_plan_rows = len(self.master_rows.keys)
@@ -499,7 +522,7 @@ class Benders:
                 own = lp.future_cost[f.name]
                 cost = np.asarray([own.get(int(c), 0.0) for c in f.own])
                 f.highs.changeColsCost(f.n_own, np.arange(f.n_own, dtype=np.int32), cost)
-            status = self._solve_sub(f)
+            status = self._solve_sub(f, limited=False)  # the answer is owed
             if status != "optimal":
                 raise NotDecomposable(f"future {f.name} is {status} at the final plan")
             sol = f.highs.getSolution()
