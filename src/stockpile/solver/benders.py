@@ -237,7 +237,7 @@ class Stats:
             "feasibility_cuts": self.feasibility_cuts,
             "lower_bound": self.lower,
             "upper_bound": self.upper,
-            "gap": self.gap,
+            "gap": max(0.0, self.gap),
             "master_s": round(self.master_s, 3),
             "subproblems_s": round(self.sub_s, 3),
         }
