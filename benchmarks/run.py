@@ -58,6 +58,9 @@ COLUMNS = (
     "constraints",
     "status",
     "objective_usd",
+    "decomposed",
+    "benders_iterations",
+    "benders_gap",
     *(f"{p}_s" for p in PHASES),
     "params_s",
     "formulate_s",
@@ -106,7 +109,13 @@ def _vm_hwm_mb() -> float | None:
     return None
 
 
-def worker(size: str, workbook: Path, report: Path | None, time_limit: float | None) -> dict:
+def worker(
+    size: str,
+    workbook: Path,
+    report: Path | None,
+    time_limit: float | None,
+    decompose: bool | None = None,
+) -> dict:
     from importlib.metadata import version
 
     from stockpile.data.params import build_params
@@ -137,7 +146,12 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
     row["build_s"] = time.perf_counter() - tick
     row["rss_after_build_mb"] = _maxrss_mb()
 
-    result = solve_lp(lp, SolveOptions(time_limit=time_limit))
+    result = solve_lp(lp, SolveOptions(time_limit=time_limit, decompose=decompose))
+    benders = result.solver.get("decomposition")
+    row["decomposed"] = benders is not None
+    if benders is not None:
+        row["benders_iterations"] = benders["iterations"]
+        row["benders_gap"] = benders["gap"]
     for phase in ("handover", "solve", "extract"):
         row[f"{phase}_s"] = result.timings.get(phase)
     row["rss_after_solve_mb"] = _maxrss_mb()
@@ -174,13 +188,17 @@ def worker(size: str, workbook: Path, report: Path | None, time_limit: float | N
 # --- parent: orchestrate, tabulate, plot ---------------------------------------------
 
 
-def run_process(workbook: Path, report: Path, time_limit: float | None) -> tuple[float, int, float]:
+def run_process(
+    workbook: Path, report: Path, time_limit: float | None, decompose: bool | None = None
+) -> tuple[float, int, float]:
     """The whole ``stockpile solve`` command in a fresh process: (wall seconds, exit
     code, the process's peak resident memory in MB from os.wait4)."""
     cmd = [sys.executable, "-m", "stockpile.cli", "solve", str(workbook)]
     cmd += ["-o", str(report), "--quiet"]
     if time_limit is not None:
         cmd += ["--time-limit", str(time_limit)]
+    if decompose is not None:
+        cmd += ["--decompose" if decompose else "--no-decompose"]
     tick = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -194,9 +212,18 @@ def run_process(workbook: Path, report: Path, time_limit: float | None) -> tuple
     return wall, proc.returncode, usage.ru_maxrss / 1024
 
 
-def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None, repeat: int):
+def run_size(
+    size: str,
+    seed: int,
+    time_limit: float | None,
+    keep: Path | None,
+    repeat: int,
+    decompose: bool | None = None,
+    process: bool = True,
+):
     """Generate once, then run ``repeat`` fresh workers: each phase's fastest time (a
-    busy machine only ever adds time), the largest peak memory."""
+    busy machine only ever adds time), the largest peak memory. ``decompose``: as
+    ``SolveOptions.decompose``; ``process``: also time the whole CLI process."""
     with tempfile.TemporaryDirectory(prefix=f"stockpile-bench-{size}-") as tmp:
         folder = keep or Path(tmp)
         tick = time.perf_counter()
@@ -228,12 +255,17 @@ def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None, 
         ]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
+        if decompose is not None:
+            cmd += ["--decompose", "on" if decompose else "off"]
         runs = []
         for _ in range(repeat):
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
             runs.append(json.loads(out.strip().splitlines()[-1]))
-            wall, code, peak = run_process(workbook, folder / f"{size}-cli.xlsx", time_limit)
-            runs[-1].update(process_s=wall, process_exit=code, process_peak_mb=peak)
+            if process:
+                wall, code, peak = run_process(
+                    workbook, folder / f"{size}-cli.xlsx", time_limit, decompose
+                )
+                runs[-1].update(process_s=wall, process_exit=code, process_peak_mb=peak)
         row = runs[0]
         for key in row:
             values = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
@@ -242,10 +274,11 @@ def run_size(size: str, seed: int, time_limit: float | None, keep: Path | None, 
             elif key.endswith("_mb") and values:
                 row[key] = max(values)
         row["load_1m"] = max(r["load_1m"] for r in runs)
-        row["process_exit"] = max(r["process_exit"] for r in runs)
         # The floor: reading the workbook plus HiGHS solving the LP, each at its fastest.
         row["floor_s"] = row["read_s"] + (row["solve_s"] or 0.0)
-        row["process_floor_ratio"] = row["process_s"] / row["floor_s"]
+        if process:
+            row["process_exit"] = max(r["process_exit"] for r in runs)
+            row["process_floor_ratio"] = row["process_s"] / row["floor_s"]
         row["generate_s"] = generate_s
         row["workbook_kb"] = workbook.stat().st_size / 1024
         row["seed"] = seed
@@ -318,9 +351,17 @@ def plot(rows: list[dict], path: Path) -> bool:
         if pts:
             ax.plot(*zip(*pts, strict=True), marker="o", label=phase)
     ax.plot(x, [r["total_s"] for r in rows], "k--", marker="s", label="total (phases)")
-    ax.plot(x, [r["process_s"] for r in rows], "r-", marker="D", label="stockpile solve process")
+    timed = [(xi, r) for xi, r in zip(x, rows, strict=True) if r.get("process_s")]
+    if timed:
+        ax.plot(
+            [xi for xi, _ in timed],
+            [r["process_s"] for _, r in timed],
+            "r-",
+            marker="D",
+            label="stockpile solve process",
+        )
     ax.plot(x, [r["floor_s"] for r in rows], "r:", marker="v", label="floor (read + HiGHS)")
-    for xi, r in zip(x, rows, strict=True):
+    for xi, r in timed:
         ax.annotate(
             f"{r['size']} ({r['process_peak_mb']:,.0f} MB, x{r['process_floor_ratio']:.2f})",
             (xi, r["process_s"]),
@@ -378,13 +419,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, default=None, help="keep workbooks in this folder")
     ap.add_argument("--repeat", type=int, default=1, help="fresh runs per size (min time)")
     ap.add_argument("--name", default=None, help="results file name (default: the date)")
+    ap.add_argument(
+        "--decompose",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="solve by decomposition over the futures: auto (stockpile's default: only "
+        "from 2 million columns), on, off",
+    )
+    ap.add_argument(
+        "--no-process",
+        action="store_true",
+        help="skip the whole `stockpile solve` process (time the phases only)",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--workbook", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
+    decompose = {"auto": None, "on": True, "off": False}[args.decompose]
     if args.worker:
-        row = worker(args.worker, args.workbook, args.report, args.time_limit)
+        if args.decompose != "auto":
+            import logging
+
+            # one line per iteration on stderr: a long run shows its progress
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        row = worker(args.worker, args.workbook, args.report, args.time_limit, decompose)
         print(json.dumps(row))
         return 0
 
@@ -396,7 +455,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size}: generating and running ...", file=sys.stderr, flush=True)
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-        row = run_size(size, args.seed, args.time_limit, args.keep, args.repeat)
+        row = run_size(
+            size,
+            args.seed,
+            args.time_limit,
+            args.keep,
+            args.repeat,
+            decompose,
+            not args.no_process,
+        )
         row["date"], row["machine"], row["stockpile_commit"] = today, machine, commit
         rows.append(row)
     print_table(rows)

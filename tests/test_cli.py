@@ -83,20 +83,23 @@ def assert_expected_cost_is_its_parts(out: dict) -> None:
     )
 
 
+@pytest.mark.parametrize("decompose", [False, True])
 @pytest.mark.parametrize("risk", [False, True])
-def test_solve_json_futures_of_hand_check_b(tmp_path: Path, risk: bool):
+def test_solve_json_futures_of_hand_check_b(tmp_path: Path, risk: bool, decompose: bool):
     """MODEL.md check B with a coverage floor of 0.5 and a penalty of 3 USD/t: leaving a
     tonne of the ban's need unmet costs 0.5 x 3 = 1.5 < 6.5 (stockpiling it), so 50 t
     stay unmet: E = 250 purchase + 75 holding + 75 penalty = 400; K[base] = 250 + 50 + 50,
     K[ban] = 250 + 50 + 3 x 50. With risk_weight 1 and cvar_level 0.5 the objective is
     the costlier future's K: with x t stockpiled (x >= 50 by the floor, unless A supplies
     y t in the ban at 14: K[ban] = 850 - 8x) it is max(7x, 3x + 300), least at x = 50:
-    the same plan, CVaR = K[ban] = 450 = the objective."""
+    the same plan, CVaR = K[ban] = 450 = the objective. ``--decompose`` gives the same
+    (with the risk term it solves directly)."""
     settings, tables = check_b_raw(risk=risk)
     tables["materials"][0].update(min_coverage=0.5, shortfall_penalty_usd_per_t=3.0)
     path = tmp_path / "b.xlsx"
     write_workbook(path, Inputs.build(settings, **tables))
-    code, out = solve_json(str(path), "-o", str(tmp_path / "r.xlsx"))
+    extra = ["--decompose"] if decompose else []
+    code, out = solve_json(str(path), "-o", str(tmp_path / "r.xlsx"), *extra)
     assert code == 0 and out["status"] == "optimal"
     assert set(out["parts"]) == PART_KEYS
     assert_expected_cost_is_its_parts(out)

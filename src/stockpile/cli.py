@@ -152,6 +152,24 @@ def solve(
     write_lp: Annotated[
         Path | None, typer.Option("--write-lp", help="Also write the LP to this file.")
     ] = None,
+    decompose: Annotated[
+        bool | None,
+        typer.Option(
+            "--decompose/--no-decompose",
+            help="Solve by decomposition over the futures (Benders): the plan and each "
+            "disruption's future apart (default: only LPs of 2 million columns or more).",
+        ),
+    ] = None,
+    gap: Annotated[
+        float,
+        typer.Option(
+            "--gap",
+            min=1e-12,
+            max=0.1,
+            help="The decomposition's stopping gap: it stops when the plan's cost is "
+            "proven within this share of the optimum (relative).",
+        ),
+    ] = 1e-6,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     scenario: Annotated[
         str | None,
@@ -191,6 +209,8 @@ def solve(
         method=method,  # type: ignore[arg-type]
         write_lp=write_lp,
         interface=interface,  # type: ignore[arg-type]
+        decompose=decompose,
+        gap=gap,
     )
     if scenarios_file is not None and scenario is None:
         raise typer.BadParameter("name the scenario to solve", param_hint="--scenario")

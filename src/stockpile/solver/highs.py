@@ -22,7 +22,7 @@ import highspy
 import numpy as np
 
 from stockpile.files import CannotWrite, check_destination, write_atomically
-from stockpile.model.families import BY_NAME
+from stockpile.model.families import BY_NAME, MODEL_ORDER
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, expected_cost
 from stockpile.result import UNMET_TINY, FutureOutcome, RowValue, SolveResult, Status
@@ -96,6 +96,16 @@ def _lp_numbers_problem(
     )
 
 
+#: ``SolveOptions(decompose=None)`` decomposes an LP of at least this many columns
+#: (README, Benchmarks: the direct solve is faster at L, the decomposition only
+#: finishes at XL).
+DECOMPOSE_FROM = 2_000_000
+#: The decomposition stops when (upper - lower) / max(1, |upper|) is at most this: the
+#: plan's expected cost is then proven within a millionth of the optimum (14 kUSD of
+#: XL's 14 bn). A tighter gap costs many iterations at XL (docs/benchmarks.md).
+DEFAULT_GAP = 1e-6
+
+
 @dataclass(frozen=True)
 class SolveOptions:
     """How to solve: HiGHS's options, the hand-over, and the diagnosis's time."""
@@ -110,6 +120,20 @@ class SolveOptions:
     #: re-solve to check that the largest shadow prices hold (solver.margins)
     check_margins: bool = True
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
+    #: solve by Benders decomposition over the futures (``stockpile.solver.benders``):
+    #: True always, False never, None when the LP has at least ``DECOMPOSE_FROM``
+    #: columns and the decomposition applies (direct hand-over, no risk term, no LP file)
+    decompose: bool | None = None
+    #: the decomposition's stopping gap, relative (``DEFAULT_GAP``)
+    gap: float = DEFAULT_GAP
+
+    def decomposes(self, lp: LP) -> bool:
+        """Whether ``lp`` is solved by the decomposition under these options."""
+        if self.interface != "direct" or self.write_lp is not None:
+            return False
+        if self.decompose is not None:
+            return self.decompose
+        return len(lp.columns) >= DECOMPOSE_FROM and lp.params.risk_weight == 0
 
     def highs_options(self) -> dict[str, Any]:
         """The HiGHS options these settings stand for (also recorded in the report)."""
@@ -541,32 +565,56 @@ def write_lp(ho: Handover, path: Path) -> None:
 def read_solution(ho: Handover, result: SolveResult) -> None:
     """Values of every variable, body/limits/dual of every row (unscaled), and the
     objective parts, into ``result``."""
-    highs, lp = ho.highs, ho.lp
+    highs = ho.highs
     sol = highs.getSolution()
     col_value = np.asarray(sol.col_value)
     x = col_value[np.asarray(ho.col_of, dtype=np.int64)] if ho.col_of else col_value[:0]
+    # the model may hold more rows than the LP's (the closest plan's): read the LP's
+    n = len(ho.row_keys)
+    scale = np.asarray(ho.row_scale[:n], dtype=float)
+    body = np.asarray(sol.row_value)[:n] / scale
+    dual = np.asarray(sol.row_dual)[:n] * scale if sol.dual_valid else None
+    record_solution(ho.lp, result, x, ho.row_keys, body, dual)
+
+
+def record_solution(
+    lp: LP,
+    result: SolveResult,
+    x: np.ndarray,
+    row_keys: list[tuple[str, Index]],
+    body: np.ndarray,
+    dual: np.ndarray | None,
+    limits: tuple[list[float | None], list[float | None]] | None = None,
+) -> None:
+    """Record a solution of the whole LP in ``result``: ``x`` the value of every LP
+    column (in LP order), and per row ``row_keys[r]`` its body and dual (None: no
+    duals) in the LP's own units (unscaled); then the parts, the futures' costs and the
+    objective. ``limits``: each row's (lower, upper), when ``lp`` holds no rows."""
     values: dict[str, dict[Index, float]] = {name: {} for name in lp.columns.by_var}
     for (name, idx), v in zip(lp.columns.keys, x.tolist(), strict=True):
         values[name][idx] = v
     result.values = values
 
-    row_value = sol.row_value
-    row_dual = sol.row_dual if sol.dual_valid else None
-    rows: dict[str, dict[Index, RowValue]] = {family: {} for family in lp.families}
+    names = list(lp.families) or [family.name for family in MODEL_ORDER]
+    rows: dict[str, dict[Index, RowValue]] = {family: {} for family in names}
     probability = {f.name: f.probability for f in lp.futures if not f.is_plan}
     risk_neutral = lp.params.risk_weight == 0
-    for r, (family, key) in enumerate(ho.row_keys):
-        row = lp.families[family][key]
-        f = ho.row_scale[r]
-        dual = row_dual[r] * f if row_dual is not None else None
+    bodies = body.tolist()
+    duals = dual.tolist() if dual is not None else [None] * len(bodies)
+    if limits is None:
+        lower = [lp.families[family][key].lower for family, key in row_keys]
+        upper = [lp.families[family][key].upper for family, key in row_keys]
+    else:
+        lower, upper = limits
+    for (family, key), b, y, lo, up in zip(row_keys, bodies, duals, lower, upper, strict=True):
         future = BY_NAME[family].split(key)[0]
         prob = probability.get(future, 0.0)
         rows[family][key] = RowValue(
-            body=row_value[r] / f,
-            lower=row.lower,
-            upper=row.upper,
-            dual=dual,
-            conditional=dual / prob if dual is not None and prob > 0 and risk_neutral else None,
+            body=b,
+            lower=lo,
+            upper=up,
+            dual=y,
+            conditional=y / prob if y is not None and prob > 0 and risk_neutral else None,
         )
     result.rows = rows
 

@@ -18,9 +18,10 @@ from dataclasses import replace
 
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
-from stockpile.model.formulate import formulate
+from stockpile.model.formulate import add_rows, formulate
 from stockpile.model.lp import LP
 from stockpile.result import SolveResult
+from stockpile.solver.benders import solve_decomposed
 from stockpile.solver.closest import find_closest
 from stockpile.solver.diagnosis import diagnose, from_relaxations
 from stockpile.solver.highs import (
@@ -108,10 +109,24 @@ def solve_lp(lp: LP, options: SolveOptions) -> SolveResult:
     return _cold(lp, options)[1]
 
 
-def _cold(lp: LP, options: SolveOptions) -> tuple[Handover, SolveResult]:
+def _cold(lp: LP, options: SolveOptions) -> tuple[Handover | None, SolveResult]:
     """Hand the LP to a new HiGHS model and solve it; the timings say how long the Pyomo
-    model took to build (``interface="pyomo"`` only) and the hand-over."""
+    model took to build (``interface="pyomo"`` only) and the hand-over. When the
+    options decompose the LP (``SolveOptions.decomposes``) it is solved by
+    ``benders.solve_decomposed`` (no hand-over to keep), or directly when the
+    decomposition cannot answer (an infeasible LP, for its diagnosis), which the
+    result's log says."""
+    why = ""
     timings: dict[str, float] = {}
+    if options.decomposes(lp):
+        result, why = solve_decomposed(lp, options)
+        if result is not None:
+            result.solver["warm_start"] = False
+            return None, result
+    if not lp.families:  # formulated without rows for the decomposition
+        tick = time.perf_counter()
+        add_rows(lp)
+        timings["build"] = time.perf_counter() - tick
     tick = time.perf_counter()
     if options.interface == "pyomo":
         # Pyomo is imported only here: the default path never builds a Pyomo object.
@@ -127,6 +142,9 @@ def _cold(lp: LP, options: SolveOptions) -> tuple[Handover, SolveResult]:
     result = solve_handover(ho, options)
     result.solver["warm_start"] = False
     result.timings = {**timings, **result.timings}
+    if why:
+        note = f"the decomposition over the futures stopped ({why}); solved directly"
+        result.log = "; ".join(x for x in (note, result.log) if x)
     return ho, result
 
 
@@ -157,7 +175,10 @@ class Resolver:
         """Build the parameters and the LP of ``inputs`` and solve it, warm if it can."""
         tick = time.perf_counter()
         params = build_params(inputs)
-        lp = formulate(params)
+        # the decomposition makes the rows one future at a time (less memory)
+        lp = formulate(params, rows=False)
+        if not self.options.decomposes(lp):
+            add_rows(lp)
         build = time.perf_counter() - tick
         result = self.solve_lp(lp)
         result.timings = {"build": build + result.timings.pop("build", 0.0), **result.timings}
