@@ -645,6 +645,24 @@ def test_damaged_zip(tmp_path: Path) -> None:
     _assert_file_problem(path, "the file is damaged or not a workbook")
 
 
+def test_damaged_deflate_stream_inside_an_entry(tmp_path: Path) -> None:
+    """The zip directory is intact but an entry's compressed bytes are not: zlib raises
+    its own error while the gate reads the entry (fuzzing found it, F2): a message,
+    not a traceback."""
+    path = build(tmp_path / "deflate.xlsx")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.infolist()[0]
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    # the local header: 30 bytes, then the name and the extra field, then the data
+    name_len = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start] ^= 0xFF
+    path.write_bytes(bytes(data))
+    _assert_file_problem(path, "the file is damaged or not a workbook")
+
+
 def test_zip_bomb_compression_ratio(tmp_path: Path) -> None:
     path = build(tmp_path / "bomb.xlsx")
     size = 4 * SAFETY_LIMITS.ratio_min_bytes  # zeros: deflate packs them ~1000 to 1
