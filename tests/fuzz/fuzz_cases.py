@@ -175,7 +175,7 @@ zop_strategy = st.one_of(
 )
 
 FILE_NAMES = (
-    "input.xlsx", "My plan (v2) ü.xlsx", "plan [v2].xlsx", "plan [/].xlsx", "INPUT.XLSX",
+    "input.xlsx", "My plan (v2) ü.xlsx", "plan [v2].xlsx", "[red]plan[bold].xlsx", "INPUT.XLSX",
     "input.xlsm", "input.xls", "input", "in.xlsx.tmp.xlsx",
 )  # fmt: skip
 
