@@ -178,6 +178,8 @@ FILE_NAMES = (
     "input.xlsx", "My plan (v2) ü.xlsx", "plan [v2].xlsx", "[red]plan[bold].xlsx", "INPUT.XLSX",
     "input.xlsm", "input.xls", "input", "in.xlsx.tmp.xlsx",
 )  # fmt: skip
+# The input's folder: the commands print paths, and rich reads "[...]" as markup.
+FOLDERS = ("in", "Plans [draft]", "x[/y]", "in [bold]")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ class Case:
     ops: tuple = ()
     zops: tuple = ()
     file_name: str = "input.xlsx"
+    folder: str = "in"  # may hold a slash: nested folders
+    quiet: bool = True  # -q: no progress display
     json_out: bool = False
     scenario: str | None = None  # solve --scenario
     compare: tuple[str, ...] = ()  # compare -s ... (empty: not run)
@@ -207,12 +211,15 @@ def cases(draw: Any) -> Case:
             scenario = draw(st.sampled_from(SCENARIO_NAMES))
         if draw(st.integers(0, 2)) == 0:
             compare = tuple(draw(st.lists(st.sampled_from(SCENARIO_NAMES), min_size=1, max_size=2)))
+    folder = draw(st.sampled_from(FOLDERS)) if draw(st.integers(0, 9)) == 0 else "in"
     return Case(
         base,
         raw,
         ops,
         zops,
         file_name,
+        folder,
+        quiet=draw(st.booleans()),
         json_out=draw(st.booleans()),
         scenario=scenario,
         compare=compare or (),

@@ -73,7 +73,8 @@ SETTINGS = settings(
 def commands(case: Case, input_path: Path, out: Path) -> list[list[str]]:
     """The command lines a case runs, each as argv after ``stockpile``."""
     flag = ["--json"] if case.json_out else []
-    solve = ["solve", str(input_path), "-o", str(out / "report.xlsx"), "-q", *flag]
+    quiet = ["-q"] if case.quiet else []
+    solve = ["solve", str(input_path), "-o", str(out / "report.xlsx"), *quiet, *flag]
     if case.scenario:
         solve += ["--scenario", case.scenario]
     runs = [["validate", str(input_path), *flag], solve]
@@ -81,7 +82,7 @@ def commands(case: Case, input_path: Path, out: Path) -> list[list[str]]:
         picks = [a for name in case.compare for a in ("-s", name)]
         runs.append(
             ["compare", str(input_path), *picks, "-o", str(out / "compare.xlsx"),
-             "--workers", "1", "-q", *flag]
+             "--workers", "1", *quiet, *flag]
         )  # fmt: skip
     return runs
 
@@ -116,9 +117,9 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
     """Run the case's commands: each failing run as a dict, the op notes, and each
     run's command and exit code ("solve 10")."""
     data, notes = build_input(case, tmp)
-    inbox, work, out = tmp / "in", tmp / "work", tmp / "out"
+    inbox, work, out = tmp / case.folder, tmp / "work", tmp / "out"
     for folder in (inbox, work, out):
-        folder.mkdir()
+        folder.mkdir(parents=True)
     input_path = inbox / case.file_name
     input_path.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
@@ -278,7 +279,7 @@ def test_cli_survives_mutated_workbooks(runner: object) -> None:
             findings.examples += 1
             findings.exits.update(exits)
             if failures:
-                data = (Path(tmp) / "in" / case.file_name).read_bytes()
+                data = (Path(tmp) / case.folder / case.file_name).read_bytes()
                 findings.add(case, notes, failures, data)
 
     if not LONG:
