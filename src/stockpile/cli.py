@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.markup import escape
 
 from stockpile import console
 from stockpile.console import err
@@ -58,7 +57,7 @@ def _refuse_existing(path: Path, force: bool) -> None:
         )
         raise typer.Exit(Exit.CANNOT_WRITE)
     if path.suffix.lower() != ".xlsx":
-        err.print(f"[red]{escape(str(path))}: the file name must end in .xlsx.[/]")
+        err.print(f"[red]{path}: the file name must end in .xlsx.[/]")
         raise typer.Exit(Exit.CANNOT_WRITE)
 
 
@@ -93,9 +92,9 @@ def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: s
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        err.print(f"[red]Cannot write {escape(str(path))}: {escape(str(exc.strerror or exc))}[/]")
+        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"{what} written to {escape(str(path))}")
+    err.print(f"{what} written to {path}")
 
 
 @app.command()
@@ -187,9 +186,7 @@ def solve(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(
-            f"[red]The report would overwrite the input {escape(str(input))}.[/] Choose another -o."
-        )
+        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
     options = SolveOptions(
         time_limit=time_limit,
@@ -212,14 +209,14 @@ def solve(
                 scenarios_file=scenarios_file,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {escape(str(path))}[/]")
+        err.print(f"[red]Input not found: {path}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
-        _invalid_input(exc, as_json, f" in {escape(str(path))}")
+        _invalid_input(exc, as_json, f" in {path}")
     except ReportWriteError as exc:
         err.print(
-            f"[red]Cannot write the report {escape(f'{exc.path}: {exc.reason}')}[/] "
+            f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
             "Close it in Excel or choose another -o."
         )
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
@@ -288,10 +285,7 @@ def compare(
     if not scenario:
         raise typer.BadParameter("name at least one scenario", param_hint="--scenario")
     if input is not None and output.resolve() == input.resolve():
-        err.print(
-            f"[red]The comparison would overwrite the input {escape(str(input))}.[/] "
-            "Choose another -o."
-        )
+        err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with console.compare_progress(quiet) as (started, done), redirect_native_stdout():
@@ -310,13 +304,13 @@ def compare(
         _invalid_input(exc, as_json)
     except ReportWriteError as exc:
         err.print(
-            f"[red]Cannot write the comparison {escape(f'{exc.path}: {exc.reason}')}[/] "
+            f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
             "Close it in Excel or choose another -o."
         )
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
     except ScaleOutError as exc:
-        err.print(f"[red]{escape(str(exc))}[/]")
+        err.print(f"[red]{exc}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
 
@@ -349,7 +343,7 @@ def scenarios_command(
 
     for path in (input, scenarios_file):
         if path is not None and not path.exists():
-            err.print(f"[red]Input not found: {escape(str(path))}[/]")
+            err.print(f"[red]Input not found: {path}[/]")
             console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
             raise typer.Exit(Exit.INVALID_INPUT)
     try:
@@ -413,9 +407,7 @@ def stress(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(
-            f"[red]The report would overwrite the input {escape(str(input))}.[/] Choose another -o."
-        )
+        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with stress_progress(quiet or as_json) as (phase, started, block), redirect_native_stdout():
@@ -435,17 +427,17 @@ def stress(
                 on_block=block,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {escape(str(path))}[/]")
+        err.print(f"[red]Input not found: {path}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
-        _invalid_input(exc, as_json, f" in {escape(str(path))}")
+        _invalid_input(exc, as_json, f" in {path}")
     except ReportWriteError as exc:
-        err.print(f"[red]Cannot write the stress report {escape(f'{exc.path}: {exc.reason}')}[/]")
+        err.print(f"[red]Cannot write the stress report {exc.path}: {exc.reason}[/]")
         console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
         raise typer.Exit(Exit.CANNOT_WRITE) from None
     except ScaleOutError as exc:
-        err.print(f"[red]{escape(str(exc))}[/]")
+        err.print(f"[red]{exc}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
     if as_json:

@@ -65,7 +65,7 @@ def compare_progress(
         progress.update(bar, total=n, description="Solving")
 
     def done(o: Any) -> None:
-        progress.update(bar, advance=1, description=f"Solved {escape(o.name)}: {o.status}")
+        progress.update(bar, advance=1, description=f"Solved {o.name}: {o.status}")
 
     with progress:
         yield started, done
@@ -101,12 +101,11 @@ def print_validation(path: Path, problems: list[Problem], as_json: bool, *, vali
         return
     if valid:
         err.print(
-            f"[green]{escape(str(path))} is valid[/]"
-            + (f" ({len(problems)} warning(s))" if problems else ".")
+            f"[green]{path} is valid[/]" + (f" ({len(problems)} warning(s))" if problems else ".")
         )
     else:
         n = sum(p.severity == "error" for p in problems)
-        err.print(f"[red]{n} error(s)[/] in {escape(str(path))}. Fix them and run validate again.")
+        err.print(f"[red]{n} error(s)[/] in {path}. Fix them and run validate again.")
 
 
 def print_invalid_input(problems: list[Problem], message: str, as_json: bool, where: str) -> None:

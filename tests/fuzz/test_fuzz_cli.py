@@ -4,7 +4,8 @@ Property: whatever a planner's workbook contains, ``stockpile validate``, ``solv
 and ``compare`` end with a documented exit code (validate 0 or 65; solve 0, 10 or
 65; compare 0 or 65), print no traceback, print strict JSON with ``--json``, finish
 within TIMEOUT_S seconds and MEMORY_BYTES of address space, leave the input's bytes
-unchanged and leave no file behind but the report they were asked to write.
+unchanged and leave no file behind but the report they were asked to write; and a
+workbook that validate passes is not refused by solve (without --scenario).
 
 The cases (fuzz_cases.py) start from small valid workbooks and mutate cells, types,
 rows, columns, sheets, names and zip entries.
@@ -124,10 +125,15 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
     input_path.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
     failures, exits = [], []
+    valid = False
     for argv in commands(case, input_path, out):
         run = runner(argv, work, TIMEOUT_S, MEMORY_BYTES)  # type: ignore[operator]
         exits.append(f"{argv[0]} {run.returncode}")
         problems = run_problems(run, case.json_out)
+        if argv[0] == "validate":
+            valid = run.returncode == 0
+        elif argv[0] == "solve" and not case.scenario and valid and run.returncode == 65:
+            problems.append("validate said valid, solve said invalid")
         if hashlib.sha256(input_path.read_bytes()).hexdigest() != digest:
             problems.append("input changed")
         if _listing(inbox) != [case.file_name]:

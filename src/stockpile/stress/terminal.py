@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from stockpile.console import err
 from stockpile.stress.plans import IGNORES, PLAN
@@ -93,7 +92,7 @@ def print_stress(outcome: Any) -> None:
         f"({summary.samples_per_second:,.1f}/s, {summary.workers}).[/]"
     )
     if outcome.report_path:
-        out.print(f"Stress report: {escape(str(outcome.report_path))}")
+        out.print(f"Stress report: {outcome.report_path}")
 
 
 def stress_json(outcome: Any) -> dict[str, Any]:
