@@ -148,6 +148,7 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
         if problems:
             failures.append(
                 {
+                    "class": failure_class(argv[0], problems, run.stderr + run.stdout),
                     "argv": list(run.argv),
                     "exit": run.returncode,
                     "seconds": round(run.seconds, 2),
@@ -162,13 +163,12 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
 _FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
 
-def failure_class(failure: dict) -> str:
-    """One line naming a class of failure: command, what went wrong and, for a
+def failure_class(command: str, problems: list[str], output: str) -> str:
+    """One line naming a class of failure: the command, what went wrong and, for a
     traceback, its exception and the deepest stockpile frame."""
-    key = f"{failure['argv'][0]}: {', '.join(p.split(':')[0] for p in failure['problems'])}"
-    text = failure["stderr"] + failure["stdout"]
-    if "Traceback" in text:
-        tail = text[text.rindex("Traceback") :]
+    key = f"{command}: {', '.join(p.split(':')[0] for p in problems)}"
+    if "Traceback" in output:
+        tail = output[output.rindex("Traceback") :]
         frames = [f for f in _FRAME.findall(tail) if "stockpile" in f[0]]
         error = next(
             (line for line in reversed(tail.strip().splitlines()) if re.match(r"^\w", line)),
@@ -192,14 +192,14 @@ class Findings:
 
     def add(self, case: Case, notes: list[str], failures: list[dict], data: bytes) -> None:
         for failure in failures:
-            key = failure_class(failure)
+            key = failure["class"]
             self.classes[key] += 1
             n = self.classes[key]
             if n > 3:  # three examples of a class are enough to read
                 continue
             name = f"{hashlib.sha1(key.encode()).hexdigest()[:8]}-{n}"
             (self.folder / f"{name}.xlsx").write_bytes(data)
-            record = {"class": key, "case": repr(case), "ops": notes, **failure}
+            record = {"case": repr(case), "ops": notes, **failure}
             (self.folder / f"{name}.json").write_text(json.dumps(record, indent=1, default=str))
 
     def summary(self) -> str:
@@ -261,14 +261,12 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert run_problems(hung, False) == ["timed out after 60 s"]
     nan = Run(("solve",), 0, '{"objective_usd": NaN}', "", 1.0, False)
     assert run_problems(nan, True) == ["stdout is not strict JSON: NaN is not JSON"]
-    failure = {
-        "argv": ["solve"],
-        "problems": ["exit 1", "traceback"],
-        "stdout": "",
-        "stderr": 'Traceback (most recent call last):\n  File "/a/stockpile/data/cells.py", '
-        "line 3, in number\nValueError: bad\n",
-    }
-    assert failure_class(failure) == "solve: exit 1, traceback | ValueError at cells.py:number"
+    output = (
+        'Traceback (most recent call last):\n  File "/a/stockpile/data/cells.py", '
+        "line 3, in number\nValueError: bad\n"
+    )
+    key = failure_class("solve", ["exit 1", "traceback"], output)
+    assert key == "solve: exit 1, traceback | ValueError at cells.py:number"
 
 
 def test_cli_survives_mutated_workbooks(runner: object) -> None:
