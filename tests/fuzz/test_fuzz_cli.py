@@ -11,9 +11,9 @@ The cases (fuzz_cases.py) start from small valid workbooks and mutate cells, typ
 rows, columns, sheets, names and zip entries.
 
 Profiles, chosen with the environment variable STOCKPILE_FUZZ:
-- ``ci`` (default, part of the normal suite): 20 examples of a fixed seed (the same
+- ``ci`` (default, part of the normal suite): 15 examples of a fixed seed (the same
   every run, so CI does not flake on a new find), each command in a fresh
-  ``python -m stockpile`` process; about a minute.
+  ``python -m stockpile`` process; under a minute.
 - ``long``: 2,000 random examples (STOCKPILE_FUZZ_EXAMPLES=N to change), each
   command in a process forked from a server that has already imported stockpile
   (STOCKPILE_FUZZ_RUNNER=subprocess for fresh interpreters). A failing example does
@@ -49,7 +49,7 @@ PROFILE = os.environ.get("STOCKPILE_FUZZ", "ci")
 if PROFILE not in ("ci", "long"):
     raise ValueError(f"STOCKPILE_FUZZ={PROFILE!r}: use ci or long")
 LONG = PROFILE == "long"
-EXAMPLES = int(os.environ.get("STOCKPILE_FUZZ_EXAMPLES", "0")) or (2000 if LONG else 20)
+EXAMPLES = int(os.environ.get("STOCKPILE_FUZZ_EXAMPLES", "0")) or (2000 if LONG else 15)
 RUNNER = os.environ.get("STOCKPILE_FUZZ_RUNNER", "fork" if LONG else "subprocess")
 TIMEOUT_S = 60.0
 MEMORY_BYTES = 3 * 2**30
