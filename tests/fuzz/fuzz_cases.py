@@ -131,10 +131,16 @@ SHEET_NAMES = (
     "DisruptionImpacts", "Demand", "x" * 31, "Dáta", "Ｍaterials", "Sites\u200b",
 )  # fmt: skip
 
+# Values a number column accepts that are far from the data's scale: the workbook
+# stays valid, and the model, the solver and the report meet extreme numbers.
+EXTREME_NUMBERS = (0, 1e-300, 1e-12, 1e-6, 0.999999, 1.000001, 1e6, 1e12, 1e20, 1e300, 2**53)
+
 _idx = st.integers(0, 40)
 
 op_strategy = st.one_of(
     st.tuples(st.just("set"), _idx, _idx, _idx, values()),
+    st.tuples(st.just("extreme"), st.integers(0, 400), st.sampled_from(EXTREME_NUMBERS)),
+    st.tuples(st.just("text"), st.integers(0, 400), st.sampled_from(SPECIAL_TEXT)),
     st.tuples(st.just("retype"), _idx, _idx, _idx, st.sampled_from(RETYPES)),
     st.tuples(st.just("delete_row"), _idx, _idx),
     st.tuples(st.just("duplicate_row"), _idx, _idx, st.booleans()),
@@ -365,8 +371,29 @@ def _id_edit(ws: Any, r: int, other: int, how: str) -> Any:
     }[how]
 
 
+def _nth_body_cell(wb: Any, n: int, kinds: tuple[type, ...]) -> Any:
+    """The n-th (modulo their number) cell below a header holding a value of ``kinds``,
+    on the sheets the reader reads (not the template's README and Lists)."""
+    found = [
+        c
+        for ws in wb.worksheets
+        if ws.title not in ("README", "Lists", "References")
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, kinds) and not isinstance(c.value, bool)
+    ]
+    return found[n % len(found)] if found else None
+
+
 def _apply(wb: Any, op: tuple) -> str:
     kind = op[0]
+    if kind in ("extreme", "text"):
+        kinds = (int, float) if kind == "extreme" else (str,)
+        cell = _nth_body_cell(wb, op[1], kinds)
+        if cell is None:
+            return f"{kind}: no such cell"
+        old, cell.value = cell.value, op[2]
+        return f"{cell.parent.title}!{cell.coordinate}: {_short(old)} -> {_short(op[2])}"
     if kind in ("set", "retype"):
         ws = _sheet(wb, op[1])
         r = op[2] % (ws.max_row + 1) + 1
