@@ -11,6 +11,9 @@ A ``Case`` is drawn by ``cases()`` and turned into the bytes of an .xlsx by
   Lists, dropdowns, header comments, Excel tables, a Scenarios sheet);
 - ``scenarios``: SMALL_VALID with a Scenarios sheet of valid what-if scenarios.
 
+Any case may also pass a separate scenario workbook (``--scenarios FILE``, the same
+scenarios written by the template writer) with its own ops.
+
 Then ``ops`` edit the workbook through openpyxl (indices are taken modulo the sizes
 at the time, so every op applies to whatever the earlier ops left, and shrinking
 keeps cases meaningful), and ``zops`` edit the saved zip (entries dropped,
@@ -36,6 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from stockpile.data.reader import read_workbook
 from stockpile.data.schema import SHEETS
+from stockpile.data.template import write_scenario_workbook
 from stockpile.data.template import write_workbook as write_template
 from strategies import raw_inputs_st
 from workbooks import small_valid, write_workbook
@@ -200,6 +204,8 @@ class Case:
     json_out: bool = False
     scenario: str | None = None  # solve --scenario
     compare: tuple[str, ...] = ()  # compare -s ... (empty: not run)
+    # ops on a separate scenario workbook passed as --scenarios FILE (None: no such file)
+    scenario_ops: tuple | None = None
 
 
 @st.composite
@@ -212,7 +218,10 @@ def cases(draw: Any) -> Case:
     zops = tuple(draw(st.lists(zop_strategy, max_size=2))) if draw(st.integers(0, 4)) == 0 else ()
     file_name = draw(st.sampled_from(FILE_NAMES)) if draw(st.integers(0, 9)) == 0 else "input.xlsx"
     scenario = compare = None
-    if base in WITH_SCENARIOS:
+    scenario_ops = None
+    if draw(st.integers(0, 3)) == 0:
+        scenario_ops = tuple(draw(st.lists(op_strategy, max_size=3)))
+    if base in WITH_SCENARIOS or scenario_ops is not None:
         if draw(st.booleans()):
             scenario = draw(st.sampled_from(SCENARIO_NAMES))
         if draw(st.integers(0, 2)) == 0:
@@ -229,6 +238,7 @@ def cases(draw: Any) -> Case:
         json_out=draw(st.booleans()),
         scenario=scenario,
         compare=compare or (),
+        scenario_ops=scenario_ops,
     )
 
 
@@ -268,11 +278,27 @@ def base_bytes(case: Case, tmp: Path) -> bytes:
 
 def build_input(case: Case, tmp: Path) -> tuple[bytes, list[str]]:
     """The case's input bytes, and what each op did (for the findings)."""
-    data = base_bytes(case, tmp)
-    notes: list[str] = [f"base {case.base}"]
-    if case.ops:
+    data, notes = mutate(base_bytes(case, tmp), case.ops, case.zops)
+    return data, [f"base {case.base}", *notes]
+
+
+def build_scenarios(case: Case, tmp: Path) -> tuple[bytes, list[str]]:
+    """The bytes of the case's --scenarios FILE (SCENARIO_ROWS in a scenario workbook
+    of the template writer, then ``scenario_ops``), and what each op did."""
+    if "scenario_book" not in _BASE_CACHE:
+        path = tmp / "scenario_book.xlsx"
+        write_scenario_workbook(path, SCENARIO_ROWS, force=True)
+        _BASE_CACHE["scenario_book"] = path.read_bytes()
+    data, notes = mutate(_BASE_CACHE["scenario_book"], case.scenario_ops or (), ())
+    return data, [f"--scenarios file: {n}" for n in notes]
+
+
+def mutate(data: bytes, ops: tuple, zops: tuple) -> tuple[bytes, list[str]]:
+    """``data`` after the workbook ops, then the zip ops; what each op did."""
+    notes: list[str] = []
+    if ops:
         wb = openpyxl.load_workbook(io.BytesIO(data))
-        for op in case.ops:
+        for op in ops:
             try:
                 notes.append(_apply(wb, op))
             except Exception as exc:  # an op openpyxl refuses is skipped, and said so
@@ -283,7 +309,7 @@ def build_input(case: Case, tmp: Path) -> tuple[bytes, list[str]]:
             data = out.getvalue()
         except Exception as exc:
             notes.append(f"openpyxl could not save ({type(exc).__name__}); ops dropped")
-    for zop in case.zops:
+    for zop in zops:
         data, note = _apply_zip(data, zop)
         notes.append(note)
     return data, notes

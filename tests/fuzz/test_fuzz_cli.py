@@ -4,8 +4,9 @@ Property: whatever a planner's workbook contains, ``stockpile validate``, ``solv
 and ``compare`` end with a documented exit code (validate 0 or 65; solve 0, 10 or
 65; compare 0 or 65), print no traceback, print strict JSON with ``--json``, finish
 within TIMEOUT_S seconds and MEMORY_BYTES of address space, leave the input's bytes
-unchanged and leave no file behind but the report they were asked to write; and a
-workbook that validate passes is not refused by solve (without --scenario).
+(and the --scenarios file's) unchanged and leave no file behind but the report they
+were asked to write; and a workbook that validate passes is not refused by solve
+(without --scenario).
 
 The cases (fuzz_cases.py) start from small valid workbooks and mutate cells, types,
 rows, columns, sheets, names and zip entries.
@@ -40,7 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzz_cases import BASES, Case, base_bytes, build_input, cases
+from fuzz_cases import BASES, Case, base_bytes, build_input, build_scenarios, cases
 from fuzz_runner import ROOT, ForkServer, Run, run_subprocess
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -71,19 +72,20 @@ SETTINGS = settings(
 # --- running one case ----------------------------------------------------------------------
 
 
-def commands(case: Case, input_path: Path, out: Path) -> list[list[str]]:
+def commands(case: Case, input_path: Path, out: Path, scenarios: Path | None) -> list[list[str]]:
     """The command lines a case runs, each as argv after ``stockpile``."""
     flag = ["--json"] if case.json_out else []
     quiet = ["-q"] if case.quiet else []
+    from_file = ["--scenarios", str(scenarios)] if scenarios else []
     solve = ["solve", str(input_path), "-o", str(out / "report.xlsx"), *quiet, *flag]
     if case.scenario:
-        solve += ["--scenario", case.scenario]
+        solve += ["--scenario", case.scenario, *from_file]
     runs = [["validate", str(input_path), *flag], solve]
     if case.compare:
         picks = [a for name in case.compare for a in ("-s", name)]
         runs.append(
             ["compare", str(input_path), *picks, "-o", str(out / "compare.xlsx"),
-             "--workers", "1", *quiet, *flag]
+             "--workers", "1", *quiet, *flag, *from_file]
         )  # fmt: skip
     return runs
 
@@ -123,10 +125,17 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
         folder.mkdir(parents=True)
     input_path = inbox / case.file_name
     input_path.write_bytes(data)
-    digest = hashlib.sha256(data).hexdigest()
+    given = {input_path: hashlib.sha256(data).hexdigest()}
+    scenarios = None
+    if case.scenario_ops is not None:
+        scenario_data, scenario_notes = build_scenarios(case, tmp)
+        notes += scenario_notes
+        scenarios = inbox / "scenarios.xlsx"
+        scenarios.write_bytes(scenario_data)
+        given[scenarios] = hashlib.sha256(scenario_data).hexdigest()
     failures, exits = [], []
     valid = False
-    for argv in commands(case, input_path, out):
+    for argv in commands(case, input_path, out, scenarios):
         run = runner(argv, work, TIMEOUT_S, MEMORY_BYTES)  # type: ignore[operator]
         exits.append(f"{argv[0]} {run.returncode}")
         problems = run_problems(run, case.json_out)
@@ -134,9 +143,10 @@ def check_case(case: Case, runner: object, tmp: Path) -> tuple[list[dict], list[
             valid = run.returncode == 0
         elif argv[0] == "solve" and not case.scenario and valid and run.returncode == 65:
             problems.append("validate said valid, solve said invalid")
-        if hashlib.sha256(input_path.read_bytes()).hexdigest() != digest:
-            problems.append("input changed")
-        if _listing(inbox) != [case.file_name]:
+        for path, digest in given.items():
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                problems.append(f"{path.name} changed")
+        if _listing(inbox) != sorted(p.name for p in given):
             problems.append(f"input folder holds {_listing(inbox)}")
         if _listing(work):
             problems.append(f"working folder holds {_listing(work)}")
