@@ -1,4 +1,9 @@
-"""Least-cost planning of a strategic critical-minerals stockpile."""
+"""Least-cost planning of a strategic critical-minerals stockpile.
+
+The Python API is ``stockpile.api`` (``import stockpile.api as sp``). Its names are not
+re-exported here: ``stockpile.scenarios`` and ``stockpile.stress`` are subpackages, so
+``stockpile.scenarios`` could not also be the function ``scenarios``.
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 

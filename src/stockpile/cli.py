@@ -3,8 +3,6 @@ outcome (or exception) to an exit code. What the terminal shows is ``console``'s
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 from collections.abc import Callable
 from enum import IntEnum
@@ -14,9 +12,11 @@ from typing import Annotated, NoReturn
 import typer
 
 from stockpile import console
-from stockpile.console import err
+from stockpile.console import err, shown
 from stockpile.data.bundle import BUNDLED, BUNDLED_LABEL
 from stockpile.data.problems import InputError
+from stockpile.files import CannotWrite, write_atomically
+from stockpile.processes import terminate_as_exit
 from stockpile.stdio import redirect_native_stdout
 
 
@@ -50,15 +50,11 @@ app = typer.Typer(
 )
 
 
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        err.print(
-            f"[red]{path} already exists.[/] Choose another path or add --force to replace it."
-        )
-        raise typer.Exit(Exit.CANNOT_WRITE)
-    if path.suffix.lower() != ".xlsx":
-        err.print(f"[red]{path}: the file name must end in .xlsx.[/]")
-        raise typer.Exit(Exit.CANNOT_WRITE)
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    # SIGTERM takes Ctrl-C's way out (temporary files removed, workers stopped) for the
+    # whole command; the previous handler is back when the command ends.
+    ctx.with_resource(terminate_as_exit())
 
 
 @app.command()
@@ -67,9 +63,9 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write an empty input workbook with instructions, dropdowns and column help."""
-    from stockpile.data.template import write_workbook
+    from stockpile.data.template import build_workbook
 
-    _write_new(path, force, lambda p: write_workbook(p, None, force=True), "Template")
+    _write_new(path, force, lambda p: build_workbook(None).save(p), "Template")
 
 
 @app.command()
@@ -82,19 +78,19 @@ def example(
 
 
 def _write_new(path: Path, force: bool, write: Callable[[Path], object], what: str) -> None:
-    """Write a workbook the user asked for: never over an existing file without --force,
-    through a temporary file in the same folder, so a failure leaves nothing behind."""
-    _refuse_existing(path, force)
-    tmp = path.with_name(f".{path.name}.tmp.xlsx")
+    """Write a workbook the user asked for: an .xlsx name, never over an existing file
+    without --force, and only where ``files.write_atomically`` writes."""
+    if path.suffix.lower() != ".xlsx":
+        err.print(f"[red]{shown(path)}: the file name must end in .xlsx.[/]")
+        raise typer.Exit(Exit.CANNOT_WRITE)
     try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        err.print(f"[red]Cannot write {path}: {exc.strerror or exc}[/]")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
-    err.print(f"{what} written to {path}")
+        write_atomically(path, write, replace=force)
+    except CannotWrite as exc:
+        replaceable = path.is_file() and not path.is_symlink()
+        if replaceable and not force:
+            _cannot_write(exc, False, "Choose another path or add --force to replace it.")
+        _cannot_write(exc, False)
+    err.print(f"{what} written to {shown(path)}")
 
 
 @app.command()
@@ -176,8 +172,7 @@ def solve(
     70 solver error, 73 report not writable.
     """
     from stockpile.pipeline import run
-    from stockpile.reports.excel import ReportWriteError
-    from stockpile.solver.highs import SolveOptions
+    from stockpile.solver.highs import SolveOptions, SolverError
 
     if method not in ("choose", "simplex", "ipm", "pdlp"):
         raise typer.BadParameter("use choose, simplex, ipm or pdlp", param_hint="--method")
@@ -186,7 +181,9 @@ def solve(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The report would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     options = SolveOptions(
         time_limit=time_limit,
@@ -209,18 +206,17 @@ def solve(
                 scenarios_file=scenarios_file,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {path}[/]")
+        err.print(f"[red]Input not found: {shown(path)}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
-    except ReportWriteError as exc:
-        err.print(
-            f"[red]Cannot write the report {exc.path}: {exc.reason}[/] "
-            "Close it in Excel or choose another -o."
-        )
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except SolverError as exc:
+        err.print(f"[red]{shown(exc)}[/]")
+        console.fail_json(as_json, "error", str(exc))
+        raise typer.Exit(Exit.SOLVER_ERROR) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
 
     if as_json:
         console.echo_json(console.result_json(outcome))
@@ -277,7 +273,6 @@ def compare(
     Exit codes: 0 comparison written (even if some scenarios have no plan), 65 invalid
     input or scenario, 69 Dask scheduler unreachable (--dask), 73 comparison not writable.
     """
-    from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios import commands
     from stockpile.scenarios.runner import ScaleOutError, default_workers
     from stockpile.solver.highs import SolveOptions
@@ -285,7 +280,9 @@ def compare(
     if not scenario:
         raise typer.BadParameter("name at least one scenario", param_hint="--scenario")
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The comparison would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The comparison would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with console.compare_progress(quiet) as (started, done), redirect_native_stdout():
@@ -302,15 +299,10 @@ def compare(
             )
     except InputError as exc:
         _invalid_input(exc, as_json)
-    except ReportWriteError as exc:
-        err.print(
-            f"[red]Cannot write the comparison {exc.path}: {exc.reason}[/] "
-            "Close it in Excel or choose another -o."
-        )
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
     except ScaleOutError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{shown(exc)}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
 
@@ -343,7 +335,7 @@ def scenarios_command(
 
     for path in (input, scenarios_file):
         if path is not None and not path.exists():
-            err.print(f"[red]Input not found: {path}[/]")
+            err.print(f"[red]Input not found: {shown(path)}[/]")
             console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
             raise typer.Exit(Exit.INVALID_INPUT)
     try:
@@ -399,7 +391,6 @@ def stress(
     """Stress the plan against sampled disruptions (DisruptionTypes) and write a stress
     report: how likely a shortfall of each material is, how bad, and what the futures
     are worth."""
-    from stockpile.reports.excel import ReportWriteError
     from stockpile.scenarios.runner import ScaleOutError, default_workers
     from stockpile.stress.commands import stress as run_stress
     from stockpile.stress.terminal import print_stress, stress_json, stress_progress
@@ -407,7 +398,9 @@ def stress(
     path = input if input is not None else BUNDLED
     name = path.name if input is not None else BUNDLED_LABEL
     if input is not None and output.resolve() == input.resolve():
-        err.print(f"[red]The report would overwrite the input {input}.[/] Choose another -o.")
+        err.print(
+            f"[red]The report would overwrite the input {shown(input)}.[/] Choose another -o."
+        )
         raise typer.Exit(Exit.CANNOT_WRITE)
     try:
         with stress_progress(quiet or as_json) as (phase, started, block), redirect_native_stdout():
@@ -427,17 +420,15 @@ def stress(
                 on_block=block,
             )
     except FileNotFoundError:
-        err.print(f"[red]Input not found: {path}[/]")
+        err.print(f"[red]Input not found: {shown(path)}[/]")
         console.fail_json(as_json, "invalid_input", f"Input not found: {path}")
         raise typer.Exit(Exit.INVALID_INPUT) from None
     except InputError as exc:
         _invalid_input(exc, as_json, f" in {path}")
-    except ReportWriteError as exc:
-        err.print(f"[red]Cannot write the stress report {exc.path}: {exc.reason}[/]")
-        console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
-        raise typer.Exit(Exit.CANNOT_WRITE) from None
+    except CannotWrite as exc:
+        _cannot_write(exc, as_json)
     except ScaleOutError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{shown(exc)}[/]")
         console.fail_json(as_json, "cluster_unavailable", str(exc))
         raise typer.Exit(Exit.CLUSTER_UNAVAILABLE) from None
     if as_json:
@@ -450,6 +441,14 @@ def stress(
     else:
         print_stress(outcome)
     raise typer.Exit(STATUS_EXIT[outcome.status])
+
+
+def _cannot_write(exc: CannotWrite, as_json: bool, fix: str | None = None) -> NoReturn:
+    """A file the command writes is refused or failed (``files.CannotWrite``): exit 73."""
+    where = shown(exc.path)
+    err.print(f"[red]Cannot write {where}: {shown(exc.reason)}.[/] {shown(fix or exc.fix)}")
+    console.fail_json(as_json, "report_not_writable", f"Cannot write {exc.path}: {exc.reason}")
+    raise typer.Exit(Exit.CANNOT_WRITE)
 
 
 def _invalid_input(exc: InputError, as_json: bool, where: str = "") -> NoReturn:

@@ -13,10 +13,11 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape
 
 from stockpile.data.problems import Problem
 from stockpile.scenarios.overrides import change_lines
+from stockpile.text import json_safe, printable
 
 #: Progress, problems and errors go to stderr, so stdout carries only results.
 err = Console(stderr=True, highlight=False)
@@ -74,9 +75,16 @@ def compare_progress(
 # --- problems ---------------------------------------------------------------------------
 
 
+def shown(text: Any) -> str:
+    """User text for a rich print: control and invisible characters escaped
+    (``text.printable``), then rich's markup brackets."""
+    return _escape(printable(text))
+
+
 def echo_json(payload: Any) -> None:
-    """Print one JSON object (or list) on stdout."""
-    typer.echo(json.dumps(payload, indent=2, default=str))
+    """Print one JSON object (or list) on stdout: strict JSON, where a number JSON cannot
+    hold (inf, -inf, NaN) is null."""
+    typer.echo(json.dumps(json_safe(payload), indent=2, default=str, allow_nan=False))
 
 
 def print_problems(problems: list[Problem], as_json: bool, extra: dict | None = None) -> None:
@@ -101,11 +109,12 @@ def print_validation(path: Path, problems: list[Problem], as_json: bool, *, vali
         return
     if valid:
         err.print(
-            f"[green]{path} is valid[/]" + (f" ({len(problems)} warning(s))" if problems else ".")
+            f"[green]{shown(path)} is valid[/]"
+            + (f" ({len(problems)} warning(s))" if problems else ".")
         )
     else:
         n = sum(p.severity == "error" for p in problems)
-        err.print(f"[red]{n} error(s)[/] in {path}. Fix them and run validate again.")
+        err.print(f"[red]{n} error(s)[/] in {shown(path)}. Fix them and run validate again.")
 
 
 def print_invalid_input(problems: list[Problem], message: str, as_json: bool, where: str) -> None:
@@ -119,7 +128,7 @@ def print_invalid_input(problems: list[Problem], message: str, as_json: bool, wh
     if not as_json:
         n = sum(p.severity == "error" for p in problems)
         err.print(
-            f"[red]{n} error(s)[/]{where}; nothing was solved. "
+            f"[red]{n} error(s)[/]{shown(where)}; nothing was solved. "
             "Run `stockpile validate` after fixing them."
         )
 
@@ -218,15 +227,17 @@ def print_summary(outcome: Any) -> None:
         for line in scenario_lines(scenario, changes):
             out.print(line)
     out.print(status_line(result))
+    if getattr(result, "caution", ""):
+        out.print(f"[bold yellow]Caution:[/] {shown(result.caution)}")
     if result.log:  # how the solver got there, when not the usual way
-        out.print(f"[dim]{escape(result.log[:1].upper() + result.log[1:])}.[/]")
+        out.print(f"[dim]{shown(result.log[:1].upper() + result.log[1:])}.[/]")
     if result.closest:
         out.print(
             "[bold red]The plan shown is the closest plan: it does NOT meet the "
             "requirements.[/] [red]It had to move these limits:[/]"
         )
         for r in result.relaxations:
-            out.print(f"  [red]-[/] {escape(annotate(r.sheet, r.row, r.text))}")
+            out.print(f"  [red]-[/] {shown(annotate(r.sheet, r.row, r.text))}")
     if result.shows_plan:
         out.print(cost_table(result))
     if result.has_plan and params is not None:
@@ -240,13 +251,13 @@ def print_summary(outcome: Any) -> None:
     if flags:
         out.print("[b]Flags[/]:")
         for line in flags:
-            out.print(f"  [yellow]![/] {escape(line)}")
+            out.print(f"  [yellow]![/] {shown(line)}")
     if result.has_plan and params is not None:
         prices = price_lines(params, result)
         if prices:
             out.print("[b]The price of security[/] (shadow prices, discounted USD):")
             for line in prices:
-                out.print(f"  - {escape(line)}")
+                out.print(f"  - {shown(line)}")
     if result.diagnosis is not None:
         kind = (
             "an irreducible set of conflicting requirements"
@@ -256,15 +267,15 @@ def print_summary(outcome: Any) -> None:
         out.print(f"[b]Why no plan exists[/] ({kind}):")
         named, linking = named_limits(result.diagnosis, annotate)
         for text, rows in named:
-            out.print(f"  - {escape(text)}" + (f"  [dim]({escape(rows)})[/]" if rows else ""))
+            out.print(f"  - {shown(text)}" + (f"  [dim]({shown(rows)})[/]" if rows else ""))
         if linking:
             out.print(
                 f"  [dim](and {linking} balance rows linking them; all are listed on the "
                 "report's Infeasibility sheet)[/]"
             )
-        out.print(escape(result.diagnosis.suggestion))
+        out.print(shown(result.diagnosis.suggestion))
     if outcome.report_path:
-        out.print(f"Report: {escape(str(Path(outcome.report_path).resolve()))}")
+        out.print(f"Report: {shown(str(Path(outcome.report_path).resolve()))}")
 
 
 def status_line(result: Any) -> str:
@@ -278,10 +289,10 @@ def scenario_lines(scenario: Any, changes: list[Any], per_override: int = 5) -> 
     ``per_override`` rows of each override, then how many more)."""
     where = f" ({scenario.origin})" if scenario.origin else ""
     said = f": {scenario.description}" if scenario.description else ""
-    lines = [f"[b]Scenario {escape(scenario.name)}[/]{escape(where + said)}"]
+    lines = [f"[b]Scenario {shown(scenario.name)}[/]{shown(where + said)}"]
     for line in change_lines(scenario.overrides, changes, per_override):
         more = line.startswith("(and ")
-        lines.append(f"  [dim]{escape(line)}[/]" if more else f"  {escape(line)}")
+        lines.append(f"  [dim]{shown(line)}[/]" if more else f"  {shown(line)}")
     return lines
 
 
@@ -290,9 +301,7 @@ def plan_lines(params: Any, result: Any) -> list[str]:
     from stockpile.reports.digest import futures_sentence, seabed_lines
 
     futures = futures_sentence(params, result, unmet=False)
-    return [
-        escape(_plain(x)) for x in ([futures] if futures else []) + seabed_lines(params, result)
-    ]
+    return [shown(_plain(x)) for x in ([futures] if futures else []) + seabed_lines(params, result)]
 
 
 def price_lines(params: Any, result: Any) -> list[str]:
@@ -383,7 +392,7 @@ def print_scenarios(scenarios: list[Any], as_json: bool) -> None:
     for s in scenarios:
         n = len(s.overrides)
         where = f"{s.origin or 'code'}, {n} override{'s' if n != 1 else ''}"
-        out.print(f"[b]{escape(s.name)}[/]: {escape(s.summary())} [dim]({escape(where)})[/]")
+        out.print(f"[b]{shown(s.name)}[/]: {shown(s.summary())} [dim]({shown(where)})[/]")
     err.print("Solve one with `stockpile solve --scenario NAME`; compare with `-s NAME`.")
 
 
@@ -418,16 +427,16 @@ def print_comparison(outcome: Any) -> None:
         )
         status = o.status + (" (closest plan)" if closest(o) else "")
         table.add_row(
-            escape(o.name), status if o.has_plan else f"[red]{status}[/]", objective, delta
+            shown(o.name), status if o.has_plan else f"[red]{status}[/]", objective, delta
         )
     out.print(table)
     for o in outcome.outcomes:
         if closest(o):
             out.print(
-                f"[red]{escape(o.name)}: the closest plan does NOT meet the requirements; it "
+                f"[red]{shown(o.name)}: the closest plan does NOT meet the requirements; it "
                 f"moves {len(o.relaxations)} limit{'s' if len(o.relaxations) > 1 else ''} "
                 "(the comparison's Diagnosis sheet).[/]"
             )
         elif not o.has_plan:
-            out.print(f"{escape(o.name)}: {plan_words(o)}; see the comparison's Diagnosis sheet.")
-    out.print(f"Comparison: {escape(str(outcome.path))}")
+            out.print(f"{shown(o.name)}: {plan_words(o)}; see the comparison's Diagnosis sheet.")
+    out.print(f"Comparison: {shown(str(outcome.path))}")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from stockpile import package_version
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params
-from stockpile.data.problems import Problem
+from stockpile.data.problems import InputError, Problem
 from stockpile.result import SolveResult
 from stockpile.solver.highs import SolveOptions, highs_version
 from stockpile.solver.policy import Resolver
@@ -38,6 +38,13 @@ def run_facts(solver_options: dict[str, Any]) -> dict[str, Any]:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of an input file, once ``safety.check_input`` has let it through
+    (``InputError`` otherwise: a folder, a pipe or a device is never read)."""
+    from stockpile.data.safety import check_input
+
+    problems = check_input(path)
+    if problems:
+        raise InputError(problems)
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -61,6 +68,30 @@ def solve_inputs(inputs: Inputs, options: SolveOptions) -> tuple[Params, SolveRe
     """Build the parameters and the LP of validated inputs and solve it cold. Only
     ``options.interface == "pyomo"`` builds a Pyomo model."""
     return Resolver(options).solve(inputs)
+
+
+def add_scaling_caution(result: SolveResult, inputs: Inputs) -> None:
+    """When HiGHS found no plan (infeasible, unbounded, an error) for inputs with badly
+    scaled numbers, say that the answer may come from the scaling, naming the cells,
+    in ``result.caution`` and at the end of ``result.message``."""
+    from stockpile.data.magnitudes import scaling_warnings
+
+    if result.status in ("optimal", "time_limit_feasible"):
+        return
+    cells = scaling_warnings(inputs)
+    if not cells:
+        return
+    where = "; ".join(
+        f"{p.sheet} row {p.row} {p.column} = {p.value:g}" if p.row else f"{p.sheet} {p.column}"
+        for p in cells[:5]
+    )
+    more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
+    result.caution = (
+        f"This {result.status.replace('_', ' ')} answer may be an artefact of badly scaled "
+        f"numbers, not of the requirements: {where}{more}. Check those values (units) and "
+        "solve again before acting on the diagnosis."
+    )
+    result.message = f"{result.message} {result.caution}"
 
 
 @dataclass
@@ -95,7 +126,8 @@ def run(
     ``scenario`` is looked up in ``scenarios_file``, then in the input's own Scenarios
     sheet, then among the bundled scenarios (``scenarios.commands.find_scenarios``); the
     report's provenance names it. Raises InputError for bad input (an unknown scenario
-    or a bad override too) and ReportWriteError when the report cannot be written; an
+    or a bad override too) and ``files.CannotWrite`` when the report or the LP file
+    cannot be written (checked before solving, too); an
     infeasible or time-limited model is a result, not an exception.
     """
     started = datetime.now(UTC)
@@ -109,25 +141,45 @@ def run(
     if scenario is not None:
         from stockpile.scenarios.apply import apply_scenario_traced
         from stockpile.scenarios.commands import find_scenarios
-        from stockpile.scenarios.overrides import change_lines
 
         (found,) = find_scenarios([scenario], input_path, scenarios_file)
         inputs, changes = apply_scenario_traced(inputs, found)
-        extra = {
-            "scenario": found.name,
-            "scenario_defined_in": found.origin,
-            "scenario_description": found.description,
-            # one line per override, with the values before and after (the report shows them)
-            "scenario_overrides": change_lines(found.overrides, changes),
-        }
+        extra = scenario_facts(found, changes)
     read_s = time.perf_counter() - tick
+    _check_destinations(report_path, options)
 
     on_phase("build and solve")
     params, result = Resolver(options).solve(inputs)
     result.timings = {"read": read_s, **result.timings}
+    add_scaling_caution(result, inputs)
 
     outcome = Run(input_path, inputs, params, result, warnings, scenario=found, changes=changes)
     return finish(outcome, digest, started, report_path, on_phase, display_name, extra)
+
+
+def scenario_facts(found: Scenario, changes: list[Change]) -> dict[str, Any]:
+    """What the provenance of a run says about the scenario it applied."""
+    from stockpile.scenarios.overrides import change_lines
+
+    return {
+        "scenario": found.name,
+        "scenario_defined_in": found.origin,
+        "scenario_description": found.description,
+        # one line per override, with the values before and after (the report shows them)
+        "scenario_overrides": change_lines(found.overrides, changes),
+    }
+
+
+def _check_destinations(report_path: Path | None, options: SolveOptions) -> None:
+    """``CannotWrite`` now, not after the solve, for a report or LP file that cannot be
+    written (``files.check_destination``)."""
+    from stockpile.files import check_destination
+    from stockpile.solver.highs import check_lp_destination
+
+    if report_path is not None:
+        check_destination(report_path)
+    if options.write_lp is not None:
+        check_lp_destination(options.write_lp)
 
 
 def finish(

@@ -167,11 +167,17 @@ class SolveResult:
     #: when infeasible: the limits the closest plan moved; ``values``/``rows``/parts
     #: then describe that closest plan (it does not meet the requirements)
     relaxations: list[Relaxation] = field(default_factory=list)
+    #: (family, index) -> the measured saving (objective USD per unit) of relaxing that
+    #: limit by a small step, for the largest duals (solver.margins): a dual at a
+    #: degenerate corner may promise a saving that relaxing does not bring
+    margins: dict[tuple[str, tuple[Any, ...]], float] = field(default_factory=dict)
     #: seconds per phase: build, handover, solve (HiGHS's own), extract
     timings: dict[str, float] = field(default_factory=dict)
     solver: dict[str, Any] = field(default_factory=dict)  # name, version, options
     counts: dict[str, int] = field(default_factory=dict)  # variables, constraints
     log: str = ""
+    #: why the status may not be the data's answer (badly scaled numbers), "" when none
+    caution: str = ""
 
     @property
     def has_plan(self) -> bool:

@@ -6,9 +6,10 @@ DisruptionImpacts, Sources) or from the question itself, never from a printed re
 The need of the Chinese-ban future is recomputed here from MODEL.md (family 9), not taken
 from the model's parameter code.
 
-The README's table of the plan's priorities (spend and stock per material, between the
-``default-priorities`` markers) is written by ``priorities_markdown`` below; the last test
-checks it against a fresh run (``STOCKPILE_UPDATE=1`` rewrites it).
+The table of the plan's priorities in docs/guide/default-run.md (spend and stock per
+material, between the ``default-priorities`` markers) is written by
+``priorities_markdown`` below; the last test checks it against a fresh run
+(``STOCKPILE_UPDATE=1`` rewrites it).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from stockpile.result import SolveResult
 
 BAN = "cn_export_ban"
 TOL = 1e-6
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "guide" / "default-run.md"
 BLOCK = re.compile(
     r"(<!-- default-priorities:start -->\n)(.*?)(<!-- default-priorities:end -->)", re.S
 )
@@ -301,8 +302,8 @@ def test_readme_priorities_table_matches_a_fresh_run(inputs: Inputs, solved: Sol
     fresh = priorities_markdown(inputs, solved)
     text = README.read_text(encoding="utf-8")
     match = BLOCK.search(text)
-    assert match, "README.md lacks the <!-- default-priorities:start/end --> markers"
+    assert match, f"{README} lacks the <!-- default-priorities:start/end --> markers"
     if os.environ.get("STOCKPILE_UPDATE") == "1":
         README.write_text(BLOCK.sub(lambda m: m[1] + fresh + m[3], text), encoding="utf-8")
         return
-    assert match[2] == fresh, "README is stale: STOCKPILE_UPDATE=1 pytest " + __file__
+    assert match[2] == fresh, f"{README} is stale: STOCKPILE_UPDATE=1 pytest {__file__}"

@@ -1,6 +1,7 @@
-"""The README's "What the default run says" matches a fresh run of the bundled dataset.
+"""The docs' "What the default run says" (docs/guide/default-run.md) matches a fresh run
+of the bundled dataset.
 
-Set STOCKPILE_UPDATE=1 to rewrite the README section from a fresh run instead.
+Set STOCKPILE_UPDATE=1 to rewrite that section from a fresh run instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from stockpile.pipeline import load, solve_inputs
 from stockpile.reports.digest import digest_markdown
 from stockpile.solver.highs import SolveOptions
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "guide" / "default-run.md"
 BLOCK = re.compile(r"(<!-- default-run:start -->\n)(.*?)(<!-- default-run:end -->)", re.S)
 
 
@@ -25,8 +26,8 @@ def test_readme_default_run_section_matches_a_fresh_run():
     fresh = digest_markdown(params, result)
     text = README.read_text(encoding="utf-8")
     match = BLOCK.search(text)
-    assert match, "README.md lacks the <!-- default-run:start/end --> markers"
+    assert match, "docs/guide/default-run.md lacks the <!-- default-run:start/end --> markers"
     if os.environ.get("STOCKPILE_UPDATE") == "1":
         README.write_text(BLOCK.sub(lambda m: m[1] + fresh + m[3], text), encoding="utf-8")
         return
-    assert match[2] == fresh, "README is stale: STOCKPILE_UPDATE=1 pytest " + __file__
+    assert match[2] == fresh, f"{README} is stale: STOCKPILE_UPDATE=1 pytest {__file__}"

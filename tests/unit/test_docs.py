@@ -1,4 +1,4 @@
-"""The README's workbook section is generated from the data dictionary and kept in sync."""
+"""The workbook reference is generated from the data dictionary and kept in sync."""
 
 from __future__ import annotations
 
@@ -6,28 +6,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from stockpile.data.docs import workbook_markdown
 from stockpile.data.schema import SHEETS
+from stockpile.docgen import workbook_page
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-START, END = "<!-- workbook:start -->", "<!-- workbook:end -->"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def test_readme_carries_the_generated_workbook_section() -> None:
-    if not README.exists():
-        pytest.skip("README.md does not exist yet (its owner adds it)")
-    text = README.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        pytest.skip(f"README.md has no {START} ... {END} markers yet")
-    between = text.split(START, 1)[1].split(END, 1)[0]
-    if not between.strip():
-        pytest.skip("README.md's workbook markers are empty: run `python -m stockpile.data.docs`")
-    assert between.strip() == workbook_markdown().strip(), (
-        "README.md's workbook section is stale: paste the output of "
-        "`python -m stockpile.data.docs` between the markers"
+def test_the_docs_carry_the_generated_workbook_reference() -> None:
+    """docs/reference/workbook.md is the generator's output (python -m stockpile.docgen)."""
+    page = (DOCS / "reference" / "workbook.md").read_text(encoding="utf-8")
+    assert page == workbook_page(), (
+        "docs/reference/workbook.md is stale: run `python -m stockpile.docgen docs`"
     )
+    for sheet in SHEETS:
+        assert f"\n## {sheet.name} (" in page, sheet.name
 
 
 def test_every_sheet_and_column_is_documented() -> None:

@@ -216,6 +216,32 @@ def test_summary_costliest_requirements_are_the_top_of_shadow_prices():
     assert lines[3].startswith("Why 2027 is dearest: nothing after 2027 values the stock")
 
 
+def test_a_shadow_price_that_relaxing_does_not_bring_is_not_called_costly():
+    """solver.margins measured (by re-solving) what relaxing each of the largest limits
+    saves. Here the target's dual of 12.5 USD/t is said to bring nothing (as at a
+    degenerate corner) while A's 2027 capacity brings its 2.0: the Summary skips the
+    target, says so, and ShadowPrices keeps it at rank 1 with what the check found."""
+    inputs, result = hand_inputs(), hand_result()
+    result.margins = {
+        ("stock_target", ("X", 2027)): 0.0,
+        ("source_capacity", ("A", 2027)): 2.0,
+    }
+    frames = frames_of(inputs, result)
+    lines = frames["Summary/Costliest"]["text"].tolist()
+    prices = frames["ShadowPrices"]
+    assert lines[0].startswith("2. One more tonne of capacity of A in 2027")
+    assert lines[1].startswith("3. ")
+    assert any(
+        x.startswith("Left out: 1 larger shadow price(s)") and "ranks 1 " in x for x in lines
+    )
+    first = prices.iloc[0]
+    assert first["family"] == "stock_target"
+    assert first["checked saving [USD per unit]"] == 0.0
+    assert "degenerate corner" in first["meaning"] and "12.50 USD per unit" in first["meaning"]
+    assert prices.iloc[1]["checked saving [USD per unit]"] == 2.0
+    assert pd.isna(prices.iloc[2]["checked saving [USD per unit]"])
+
+
 # ----- MODEL.md hand check B: one disruption -------------------------------------------
 def check_b_frames():
     return frames_of(check_b_inputs(), check_b_result())

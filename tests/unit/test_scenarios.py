@@ -661,6 +661,7 @@ def test_cli_compare_writes_base_and_every_scenario(hand_book: Path, tmp_path: P
         "Stock",
         "Sourcing",
         "Overrides",
+        "Run",
     ]
     rows = list(wb["Comparison"].iter_rows(values_only=True))
     header = next(r for r in rows if r and r[0] == "kpi")

@@ -82,6 +82,9 @@ def load_sheets(
     try:
         return _load(path, names)
     except Exception as exc:  # any parser failure on an untrusted file is a bad file
+        bad = _not_numbers(path, names) if isinstance(exc, ValueError) else []
+        if bad:
+            raise InputError(bad) from exc
         raise InputError(
             [
                 Problem(
@@ -155,6 +158,77 @@ def _fill_cached_results(
                     # else: no <v> at all; the NoCache marker stays.
     finally:
         book.close()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _not_numbers(path: Path, names: Collection[str]) -> list[Problem]:
+    """The number cells of the sheets ``names`` whose stored value is not a number
+    openpyxl can read (``<v>NaN</v>``, ``<v>Infinity</v>``: openpyxl stops the whole
+    file on them with a bare ValueError), each a problem at its sheet, row and column.
+    Read only after openpyxl failed, from the zip parts it had already accepted."""
+    import zipfile
+
+    from defusedxml import ElementTree
+    from openpyxl.utils.cell import coordinate_from_string
+
+    out: list[Problem] = []
+    with zipfile.ZipFile(path) as zf:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in zf.namelist():
+            strings = ElementTree.fromstring(zf.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in strings]
+        for sheet in book.iter(f"{_MAIN}sheet"):
+            title = sheet.get("name")
+            if title not in names:
+                continue
+            part = target.get(sheet.get(f"{_DOC_REL}id"), "")
+            part = part.lstrip("/") if part.startswith("/") else f"xl/{part}"
+            if part not in zf.namelist():
+                continue
+            root = ElementTree.fromstring(zf.read(part))
+            heads: dict[str, str] = {}
+            for c in root.iter(f"{_MAIN}c"):
+                letters, row = coordinate_from_string(c.get("r", "A1"))
+                kind = c.get("t", "n")
+                if row == 1:
+                    v = c.findtext(f"{_MAIN}v")
+                    if kind == "s" and v is not None and v.isdigit() and int(v) < len(shared):
+                        heads[letters] = shared[int(v)]
+                    elif kind == "inlineStr":
+                        heads[letters] = "".join(t.text or "" for t in c.iter(f"{_MAIN}t"))
+                    continue
+                text = c.findtext(f"{_MAIN}v")
+                if kind != "n" or text is None or _reads_as_number(text):
+                    continue
+                out.append(
+                    Problem(
+                        f"the cell stores '{text}', which is not a number (cell {letters}{row})",
+                        "Type the number into the cell (or clear it), then save the workbook "
+                        "again in Excel.",
+                        sheet=title,
+                        row=row,
+                        column=heads.get(letters, letters),
+                        value=text,
+                    )
+                )
+    return out
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether openpyxl reads a stored number: as float when it has ., e or E, else as
+    int (so "NaN" and "Infinity" fail)."""
+    try:
+        value = float(text) if any(ch in text for ch in ".eE") else int(text)
+    except ValueError:
+        return False
+    return math.isfinite(value)
 
 
 # --- the header and the rows below it -------------------------------------------------

@@ -7,6 +7,7 @@ text, never interpreted as rich markup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stockpile.data.problems import Problem
+from stockpile.text import printable
 
 _STYLE = {"error": "bold red", "warning": "yellow"}
 
@@ -34,12 +36,12 @@ def problems_table(problems: Iterable[Problem], title: str | None = None) -> Tab
     for p in problems:
         table.add_row(
             Text(p.severity, style=_STYLE.get(p.severity, "")),
-            Text(p.sheet or ""),
+            Text(printable(p.sheet or "")),
             Text("" if p.row is None else str(p.row)),
-            Text(p.column or ""),
-            Text(_show(p.value)),
-            Text(p.message),
-            Text(p.fix),
+            Text(printable(p.column or "")),
+            Text(printable(_show(p.value))),
+            Text(printable(p.message)),
+            Text(printable(p.fix)),
         )
     return table
 
@@ -66,6 +68,10 @@ def problems_summary(problems: Iterable[Problem]) -> str:
 def _show(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.6g}"  # 1e+308, not 309 digits
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str) and value != value.strip():

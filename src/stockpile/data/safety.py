@@ -5,7 +5,10 @@ A workbook is a zip of XML parts, and both layers can be weaponised: a zip bomb
 entities). Planners also hand us .xls, .xlsm, renamed .csv and password-protected
 files, which deserve a clear "save it as .xlsx" rather than a parser traceback.
 Everything here looks only at the file's bytes and the zip directory; openpyxl is
-opened only when ``check_file`` finds no problem.
+opened only when ``check_file`` finds no problem. Its first layer, ``check_input``, is
+the gate of every input file: nothing reads a byte of a file (``pipeline.sha256``
+hashes, ``check_file`` parses) before it has said the path is a readable regular file
+of a sane size.
 
 The reader opens workbooks only through ``open_workbook`` here, and this module
 refuses to load unless openpyxl parses with the stdlib parser wrapped by defusedxml
@@ -17,12 +20,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from stockpile.data.problems import Problem
 from stockpile.data.schema import SAFETY_LIMITS, Limits
+from stockpile.files import kind
 
 # openpyxl reads OPENPYXL_LXML / OPENPYXL_DEFUSEDXML once, at import; the package
 # __init__ sets them, and they are set again here in case this module is loaded alone.
@@ -50,42 +55,77 @@ _SAVE_AS_XLSX = "Open the file in Excel and save it as 'Excel Workbook (*.xlsx)'
 _RESAVE = "Open the workbook in Excel and save it again; do not use files from unknown sources."
 
 
-def check_file(path: str | Path, limits: Limits = SAFETY_LIMITS) -> list[Problem]:
-    """Every reason to refuse ``path`` before parsing it (an empty list: safe to open).
+def check_input(path: str | Path, limits: Limits = SAFETY_LIMITS) -> list[Problem]:
+    """The gate every input file passes before any of its bytes is read (hashed or
+    parsed): an empty list when ``path`` is an .xlsx name of an existing regular file
+    (after following links) that this process may read, neither empty nor larger than
+    ``limits.max_file_bytes``.
 
-    The checks run cheapest first and stop at the first failing layer, since a file
-    that is not a zip has no zip entries to judge.
+    Only ``stat`` looks at the path until it is known to be a regular file, so a folder,
+    a named pipe (which would block a reader forever) or a device (``/dev/zero`` never
+    ends) is refused without being opened; the readability check opens with
+    ``O_NONBLOCK`` in case the file was swapped for a pipe meanwhile.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix != ".xlsx":
         return [_extension_problem(path, suffix)]
-    if not path.exists():
-        return [_problem(f"file not found: {path}", "Check the path and the file name.")]
-    if not path.is_file():
-        return [_problem(f"not a file: {path}", "Give the path of an .xlsx workbook.")]
     try:
-        size = path.stat().st_size
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        what = "a link to a missing file" if path.is_symlink() else "file not found"
+        return [_problem(f"{what}: {path}", "Check the path and the file name.")]
+    except OSError as exc:
+        return [_unreadable(exc)]
+    if not stat.S_ISREG(found.st_mode):
+        name = f"{path} (a link to {os.path.realpath(path)})" if path.is_symlink() else path
+        return [
+            _problem(
+                f"{name} is {kind(found.st_mode)}, not a workbook file",
+                "Give the path of an .xlsx workbook.",
+            )
+        ]
+    if found.st_size == 0:
+        return [_problem("the file is empty (0 bytes)", _SAVE_AS_XLSX)]
+    if found.st_size > limits.max_file_bytes:
+        return [
+            _problem(
+                f"the file is {found.st_size:,} bytes, more than the limit of "
+                f"{limits.max_file_bytes:,} bytes",
+                "Remove unneeded sheets, images and formatting, or split the data.",
+                value=found.st_size,
+            )
+        ]
+    try:
+        # O_NONBLOCK and O_NOCTTY are POSIX only; Windows has neither pipes nor ttys here.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return [_unreadable(exc)]
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return [_problem(f"{path} changed while it was checked", "Run the command again.")]
+    finally:
+        os.close(fd)
+    return []
+
+
+def check_file(path: str | Path, limits: Limits = SAFETY_LIMITS) -> list[Problem]:
+    """Every reason to refuse ``path`` before parsing it (an empty list: safe to open).
+
+    The checks run cheapest first and stop at the first failing layer, since a file
+    that is not a zip has no zip entries to judge: ``check_input`` (the file itself),
+    the first bytes, the zip directory, the XML parts.
+    """
+    path = Path(path)
+    problems = check_input(path, limits)
+    if problems:
+        return problems
+    try:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as exc:
-        return [
-            _problem(
-                f"cannot read the file: {exc.strerror or exc}",
-                "Close the file in other programs and check that you may read it.",
-            )
-        ]
-    if size == 0:
-        return [_problem("the file is empty (0 bytes)", _SAVE_AS_XLSX)]
-    if size > limits.max_file_bytes:
-        return [
-            _problem(
-                f"the file is {size:,} bytes, more than the limit of "
-                f"{limits.max_file_bytes:,} bytes",
-                "Remove unneeded sheets, images and formatting, or split the data.",
-                value=size,
-            )
-        ]
+        return [_unreadable(exc)]
     if head.startswith(OLE_MAGIC):
         return [
             _problem(
@@ -201,6 +241,13 @@ def _bom_encoding(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     return "utf-8"
+
+
+def _unreadable(exc: OSError) -> Problem:
+    return _problem(
+        f"cannot read the file: {exc.strerror or exc}",
+        "Close the file in other programs and check that you may read it.",
+    )
 
 
 def _extension_problem(path: Path, suffix: str) -> Problem:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from stockpile import package_version
 from stockpile.data.docs import column_note, sheet_rows_text
 from stockpile.data.inputs import Inputs
 from stockpile.data.schema import INFO_SHEETS, SCENARIOS, SHEETS, START_YEAR, Column, Sheet
+from stockpile.files import write_atomically
 
 #: Dropdowns, number formats and the id ranges behind defined names reach at least
 #: this row; further when the data is longer.
@@ -97,15 +97,7 @@ def _save(wb: Workbook, path: str | os.PathLike[str], force: bool) -> None:
         raise ValueError(f"{path}: an input workbook must be an .xlsx file")
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; pass force=True to replace it")
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder")
-    # Named by hand rather than with mkstemp so the file gets the usual permissions.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(path, wb.save)  # ``files.CannotWrite`` where the tool may not write
 
 
 def build_workbook(

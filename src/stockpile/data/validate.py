@@ -18,6 +18,7 @@ from typing import Any
 
 from stockpile.data.cells import looks_numeric, near
 from stockpile.data.inputs import Inputs, Record
+from stockpile.data.magnitudes import number_problems, size_problems
 from stockpile.data.problems import Problem, Severity
 from stockpile.data.schema import (
     BASE_FUTURE,
@@ -41,6 +42,7 @@ from stockpile.data.schema import (
     Column,
     Sheet,
 )
+from stockpile.text import describe, printable, skeleton, suggest
 
 #: The model rescales SupplyMix shares to 1; further off than this is a typo.
 MIX_TOLERANCE = 1e-3
@@ -76,6 +78,7 @@ def check_inputs(inputs: Inputs, *, incomplete: Collection[str] = ()) -> list[Pr
     checks.non_empty()
     checks.cells()
     checks.keys()
+    checks.ids_distinct()
     checks.groups()
     checks.source_outputs()
     checks.supply_mix()
@@ -86,6 +89,8 @@ def check_inputs(inputs: Inputs, *, incomplete: Collection[str] = ()) -> list[Pr
     checks.disruption_ids()
     checks.disruption_probabilities()
     checks.ranges_ordered()
+    checks.problems += number_problems(inputs)
+    checks.problems += size_problems(inputs)
     return order_problems(checks.problems)
 
 
@@ -187,16 +192,20 @@ class _Checks:
         """Report a reference to an id that ``target`` does not have."""
         target_sheet = SHEETS_BY_NAME[target]
         id_name = target_sheet.id_column.name if target_sheet.id_column else column
-        meant = near(value, self.ids(target), ignore_spaces=False)
+        meant = suggest(value, self.ids(target))
         self.add(
             sheet,
             rec,
             column,
             value,
-            f"{target} has no {id_name} '{value}'",
-            f"Did you mean '{meant}'? Ids are case-sensitive."
+            f"{target} has no {id_name} {describe(value)}",
+            (
+                f"Did you mean {describe(meant)}? Ids are case-sensitive."
+                if meant.casefold() == value.casefold()
+                else f"Did you mean {describe(meant)}? Ids must match character for character."
+            )
             if meant
-            else f"Add {id_name} '{value}' to {target}, or correct the id.",
+            else f"Add {id_name} '{printable(value)}' to {target}, or correct the id.",
         )
 
     # -- checks -----------------------------------------------------------------------
@@ -329,6 +338,37 @@ class _Checks:
                     value,
                     message,
                     f"Each {' + '.join(sheet.key)} may appear once: merge the rows or delete one.",
+                )
+
+    def ids_distinct(self) -> None:
+        """Ids of one sheet differ in more than case and look: the report names sheets,
+        Excel tables and columns by id, and Excel treats "Ni" and "ni" as the same name
+        (a table of one would replace the other's); "Co" and "Сo" (Cyrillic) or "L1" and
+        "L1" with a zero-width space read the same to a planner."""
+        for sheet in SHEETS:
+            id_col = sheet.id_column
+            if sheet.settings or id_col is None:
+                continue
+            first: dict[str, Record] = {}
+            for rec in self.rows(sheet):
+                value = getattr(rec, id_col.name)
+                if not isinstance(value, str):
+                    continue
+                key = skeleton(value)
+                other = first.setdefault(key, rec)
+                was = getattr(other, id_col.name)
+                if other is rec or was == value:
+                    continue  # the first, or an exact duplicate (reported by keys)
+                where = f"row {other.row}" if other.row else "an earlier record"
+                how = "only in case" if was.casefold() == value.casefold() else "only in look"
+                self.add(
+                    sheet,
+                    rec,
+                    id_col.name,
+                    value,
+                    f"{id_col.name} {describe(value)} differs from {describe(was)} ({where}) "
+                    f"{how}; the report and Excel would take them for the same name",
+                    f"Rename one of the two, or merge the rows if they are the same {id_col.name}.",
                 )
 
     def groups(self) -> None:

@@ -36,6 +36,10 @@ _VAR_DOCS = {
 }
 
 
+#: The type ``build_model`` returns (for annotations elsewhere, without importing Pyomo).
+PyomoModel = pyo.ConcreteModel
+
+
 def build_model(data: Inputs | Params, lp: LP | None = None) -> pyo.ConcreteModel:
     """The Pyomo model of MODEL.md: sets, the variables of the plan and of every
     disruption's future, the constraint families (each row exactly as ``formulate``

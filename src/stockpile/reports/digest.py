@@ -1,9 +1,9 @@
-"""A short, planner-facing digest of a solved plan: in Markdown for the README, and as
+"""A short, planner-facing digest of a solved plan: in Markdown for the docs, and as
 the sentences at the top of the report's Summary (``plan_sentences``).
 
-The README's "What the default run says" section is this digest of the bundled
-dataset; tests/regression/test_readme_digest.py checks that the README still matches a
-fresh run (``STOCKPILE_UPDATE=1 pytest tests/regression/test_readme_digest.py``
+The docs' "What the default run says" (docs/guide/default-run.md) is this digest of the
+bundled dataset; tests/regression/test_readme_digest.py checks that the page still
+matches a fresh run (``STOCKPILE_UPDATE=1 pytest tests/regression/test_readme_digest.py``
 rewrites it). Numbers are rounded to what a planner
 reads (3 significant figures, whole percent) so the text is stable across machines.
 """

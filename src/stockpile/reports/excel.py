@@ -20,14 +20,10 @@ half-written report nor a temporary file. Any failure to write raises
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
 import math
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +35,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
+
+from stockpile.files import CannotWrite, write_atomically
 
 #: Number formats by unit (WORKBOOK.md: t #,##0.0; USD #,##0; % 0.0%).
 QUANTITY = "#,##0.0"
@@ -118,39 +116,27 @@ _WHOLE_COLUMNS = {
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
-class ReportWriteError(Exception):
-    """The report could not be written to ``path`` (``reason`` says why, in words)."""
-
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"cannot write the report {self.path}: {reason}")
+#: The report could not be written (``path``, ``reason`` in words); the same exception
+#: as every other file the tool writes (``files.CannotWrite``).
+ReportWriteError = CannotWrite
 
 
 def write_report(frames: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> None:
-    """Write ``frames`` as the report workbook at ``path`` (replacing it atomically).
+    """Write ``frames`` as the report workbook at ``path`` (replacing it atomically;
+    ``files.write_atomically`` says where the tool writes and where it refuses to).
 
     Sheets appear in the order of their first frame; "Summary" opens first.
     """
-    path = Path(path)
-    check_destination(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ReportWriteError(path, _reason(exc)) from exc
-    os.close(fd)
-    try:
-        _write_workbook(frames, tmp)
-        os.chmod(tmp, _new_file_mode(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, FileCreateError) and isinstance(exc.args[0], OSError):
-            exc = exc.args[0]
-        if isinstance(exc, OSError):
-            raise ReportWriteError(path, _reason(exc)) from exc
-        raise
+
+    def save(tmp: Path) -> None:
+        try:
+            _write_workbook(frames, str(tmp))
+        except FileCreateError as exc:
+            if isinstance(exc.args[0], OSError):
+                raise exc.args[0] from exc
+            raise
+
+    write_atomically(path, save)
 
 
 # ----- formats ----------------------------------------------------------------
@@ -852,36 +838,3 @@ def _chart(
             over.add_series(series)
         chart.combine(over)
     return chart
-
-
-# ----- the write itself ---------------------------------------------------------
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, IsADirectoryError):
-        return "the destination is a folder"
-    if isinstance(exc, PermissionError):
-        return "permission denied (is the report open in Excel, or the folder read-only?)"
-    if isinstance(exc, FileNotFoundError):
-        return "the folder does not exist"
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno == errno.EROFS:
-        return "the file system is read-only"
-    return exc.strerror or str(exc)
-
-
-def check_destination(path: Path) -> None:
-    """Raise ``ReportWriteError`` now if a report can plainly not be written at ``path``."""
-    if path.is_dir():
-        raise ReportWriteError(path, "the destination is a folder")
-    folder = path.parent
-    if not folder.is_dir():
-        raise ReportWriteError(path, f"the folder {folder} does not exist")
-
-
-def _new_file_mode(path: Path) -> int:
-    """Keep an existing report's permissions; a new one gets the usual 0o666 & ~umask."""
-    with contextlib.suppress(OSError):
-        return stat.S_IMODE(path.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

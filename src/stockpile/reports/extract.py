@@ -61,6 +61,7 @@ from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
 from stockpile.reports import digest
 from stockpile.result import STATUS_WORDS, UNMET_TINY, SolveResult
+from stockpile.solver import margins
 
 #: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
 DUAL_ZERO = 1e-7
@@ -323,7 +324,6 @@ class _Extractor:
                 {
                     "future": f,
                     "source": s,
-                    "type": p.source_type[s],
                     "activity unit": p.activity_unit[s],
                     "year": t,
                     "capacity added [units]": added,
@@ -341,7 +341,6 @@ class _Extractor:
             [
                 "future",
                 "source",
-                "type",
                 "activity unit",
                 "year",
                 "capacity added [units]",
@@ -575,9 +574,6 @@ class _Extractor:
                     "released [t]": released[f] + 0.0 if out else None,
                     "unmet [t]": sum(unmet.values()) if out else None,
                     "first unmet year": min(first.values(), default=None),
-                    "unmet need": "; ".join(
-                        f"{m} {_quantity(v)} t from {first[m]}" for m, v in unmet.items()
-                    ),
                 }
             )
             unmet_rows.extend(
@@ -605,16 +601,13 @@ class _Extractor:
                     "released [t]",
                     "unmet [t]",
                     "first unmet year",
-                    "unmet need",
                 ],
                 title="The plan (base: no disruption) and each disruption's future",
                 note="K = the discounted cost of the whole future: the plan's decisions "
                 "before the disruption starts, then the future's own (shortfall penalties "
                 "included). Probability x cost sums to the expected cost E. Need, released "
-                "and unmet: totals over the window.",
-                # wrapped, not run on: a future short of many materials would make a line
-                # wider than the page, and the page is shrunk to fit it
-                wrap={"unmet need": 60},
+                "and unmet: totals over the window; the table below has the unmet need of "
+                "each material.",
             ),
             "Futures/Unmet need": _frame(
                 unmet_rows,
@@ -894,8 +887,20 @@ class _Extractor:
     def costliest(self, prices: pd.DataFrame) -> pd.DataFrame:
         """The top of ShadowPrices: the requirements with the largest shadow prices, each
         in its sentence (one line each, across the page)."""
-        top = prices.head(COSTLIEST) if len(prices) else prices
-        lines = [f"{row['rank']}. {row['meaning']}" for row in top.to_dict("records")]
+        records = prices.to_dict("records") if len(prices) else []
+        # a dual found not to hold (relaxing the limit saves little or nothing: a
+        # degenerate corner) does not make a requirement costly
+        hollow = {r["rank"] for r in records if _hollow(r)}
+        top = [r for r in records if r["rank"] not in hollow][:COSTLIEST]
+        skipped = sorted(k for k in hollow if not top or k < top[-1]["rank"])
+        lines = [f"{row['rank']}. {row['meaning']}{self._unchecked(row)}" for row in top]
+        if skipped and not self.r.closest:
+            ranks = ", ".join(str(k) for k in skipped[:8]) + (", ..." if len(skipped) > 8 else "")
+            lines.append(
+                f"Left out: {len(skipped)} larger shadow price(s) whose saving relaxing the "
+                f"limit does not bring (checked by re-solving: a degenerate corner), ranks "
+                f"{ranks} on ShadowPrices."
+            )
         if self.r.closest:
             # the closest plan's duals are those of the relaxed LP with its total move held
             # at its least: not the price of a requirement of the workbook as written
@@ -909,8 +914,7 @@ class _Extractor:
             lines = ["No requirement has a shadow price." if self.plan else "No plan."]
         last = str(self.p.YEARS[-1])
         at_the_end = any(
-            row["family"] == "stock_target" and last in str(row["meaning"])
-            for row in top.to_dict("records")
+            row["family"] == "stock_target" and last in str(row["meaning"]) for row in top
         )
         if at_the_end and not self.r.closest:  # why a last-year target is the dearest
             lines.append(self._horizon_note(short=True))
@@ -920,6 +924,15 @@ class _Extractor:
             "ranks them all)",
             pane="bottom",
         )
+
+    def _unchecked(self, price: Mapping[str, Any]) -> str:
+        """' (not checked ...)' for a ShadowPrices row the re-solve check did not reach
+        while it reached others ("" when nothing was checked at all)."""
+        saving = price.get("checked saving [USD per unit]")
+        reached = saving is not None and not (isinstance(saving, float) and math.isnan(saving))
+        if reached or not self.r.margins:
+            return ""
+        return " (not checked by re-solving in the time allowed)"
 
     def _horizon_note(self, short: bool = False) -> str:
         last = self.p.YEARS[-1]
@@ -1222,6 +1235,8 @@ class _Extractor:
         rows = []
         for rank, (family, index, dual) in enumerate(duals, start=1):
             cond = self.conditional(family, index, dual)
+            saving = self.r.margins.get((family, index))
+            holds = margins.holds(self.r, family, index, dual)
             rows.append(
                 {
                     "rank": rank,
@@ -1229,7 +1244,12 @@ class _Extractor:
                     "dual [USD per unit]": dual,
                     "conditional [USD per unit]": None if cond is None else cond + 0.0,
                     "unit": f"USD/{BY_NAME[family].unit_of(self.p, index)}",
-                    "meaning": self.sentence(family, index, dual, cond),
+                    "checked saving [USD per unit]": None if saving is None else saving + 0.0,
+                    "meaning": (
+                        self.sentence(family, index, dual, cond)
+                        if holds is not False
+                        else self.degenerate_sentence(family, index, dual, saving)
+                    ),
                 }
             )
         note = (
@@ -1237,7 +1257,11 @@ class _Extractor:
             "the expected discounted cost per unit more of the limit; conditional = dual / "
             "the disruption's probability, the change if that disruption happens. Balances "
             f"(stock_balance, output_split) are on ShadowPricesDetail; |dual| < {DUAL_ZERO:g} "
-            "is left out; ShadowPricesDetail has every row's index. "
+            "is left out; ShadowPricesDetail has every row's index. Checked saving: for the "
+            "largest duals, the limit was relaxed by a small step and the plan re-solved; "
+            "this is the saving per unit it brought. Where it is far below the dual, the "
+            "plan sits at a degenerate corner: the dual is then only a lower bound on what "
+            "tightening the limit would cost, and relaxing it saves little or nothing. "
             f"{self._horizon_note()}"
         )
         if missing:
@@ -1256,12 +1280,26 @@ class _Extractor:
                 "dual [USD per unit]",
                 "conditional [USD per unit]",
                 "unit",
+                "checked saving [USD per unit]",
                 "meaning",
             ],
             title="Shadow prices: what each requirement costs, largest first",
             note=note,
             empty="No requirement has a nonzero dual." if self.plan else "No plan: no duals.",
-            wrap={"unit": 11, "meaning": 76},
+            wrap={"unit": 11, "checked saving [USD per unit]": 12, "meaning": 62},
+        )
+
+    def degenerate_sentence(
+        self, family: str, index: tuple[Any, ...], dual: float, saving: float | None
+    ) -> str:
+        """The meaning of a dual that relaxing the limit does not bring (a degenerate
+        corner): what the limit is, its dual, and what relaxing it saved when checked."""
+        what = _drop_name(explain_member(self.p, family, index).text)
+        return (
+            f"{what}: its shadow price is {_amount(abs(dual))} USD per unit, but relaxing it "
+            f"saved {_amount(max(0.0, saving or 0.0))} USD per unit when checked (a "
+            "degenerate corner: tightening it would cost at least the shadow price; "
+            "relaxing it saves little or nothing)."
         )
 
     def shadow_prices_detail(self) -> pd.DataFrame:
@@ -1302,6 +1340,7 @@ class _Extractor:
 
     def binding(self) -> pd.DataFrame:
         rows = []
+        zeros = 0
         for fam in FAMILIES:
             family = fam.name
             for index, row in self.r.rows.get(family, {}).items():
@@ -1313,6 +1352,10 @@ class _Extractor:
                         side, limit = s, lim
                         break
                 if side is None:
+                    continue
+                dual = 0.0 if row.dual is None else row.dual
+                if abs(row.body) < TINY and abs(limit) < TINY and abs(dual) < DUAL_ZERO:
+                    zeros += 1  # "nothing here, as the rule says": a row of zeros
                     continue
                 rows.append(
                     {
@@ -1342,7 +1385,13 @@ class _Extractor:
             wrap={"requirement": 64, "unit": 11},
             note="Inequalities with |body - limit| <= 1e-6 x max(1, |limit|). Balances "
             "(output_split, stock_balance) always hold exactly and are not listed. Body "
-            "and limit hold only the decision terms (constants moved to the limit).",
+            "and limit hold only the decision terms (constants moved to the limit)."
+            + (
+                f" Not listed: {zeros:,} row(s) at a limit of zero with nothing in them and "
+                "no shadow price (e.g. a rule that keeps a material out of a site, kept)."
+                if zeros
+                else ""
+            ),
             empty="No constraint is at its limit." if self.plan else "No plan: nothing to show.",
         )
 
@@ -1573,6 +1622,14 @@ class _Extractor:
             ]
             out[f"Charts/Stock {m}"] = frame
         return out
+
+
+def _hollow(price: Mapping[str, Any]) -> bool:
+    """A ShadowPrices row whose dual was checked and relaxing did not bring it."""
+    saving = price.get("checked saving [USD per unit]")
+    if saving is None or (isinstance(saving, float) and math.isnan(saving)):
+        return False
+    return saving < margins.HOLDS * abs(price["dual [USD per unit]"])
 
 
 def _drop_name(text: str) -> str:

@@ -23,6 +23,7 @@ from stockpile.scenarios.overrides import SHEET, Change, Scenario
 from stockpile.scenarios.runner import BASE, OnDone, Outcome, run_scenarios
 from stockpile.scenarios.sheet import read_scenarios
 from stockpile.solver.highs import SolveOptions
+from stockpile.text import describe, skeleton
 
 
 def _places(
@@ -61,7 +62,20 @@ def find_scenarios(
     or a Scenarios sheet that cannot be read."""
     places = _places(input_path, scenarios_file)
     found, problems = [], []
+    asked: dict[str, str] = {}
     for name in names:
+        was = asked.setdefault(skeleton(name), name)
+        if was != name:
+            problems.append(
+                Problem(
+                    f"scenarios {describe(was)} and {describe(name)} differ only in case or "
+                    "look; the comparison would take them for one name",
+                    "Compare one of them, or rename one in its Scenarios sheet.",
+                    sheet=SHEET,
+                    value=name,
+                )
+            )
+            continue
         hit = next((defined[name] for _, defined in places if name in defined), None)
         if name == BASE:
             problems.append(
@@ -183,18 +197,18 @@ def compare(
 ) -> Comparison:
     """Solve the base and every scenario and write the comparison workbook.
 
-    Raises ``InputError`` (bad input or override: nothing solved), ``ReportWriteError``
+    Raises ``InputError`` (bad input or override: nothing solved), ``files.CannotWrite``
     (checked before solving too, so a bad ``output`` fails fast) and
     ``runner.ScaleOutError`` (Dask unreachable).
     """
+    from stockpile.files import check_destination
     from stockpile.pipeline import run_facts
-    from stockpile.reports import excel
     from stockpile.scenarios.compare import write_comparison
 
     started = datetime.now(UTC)
     tick = time.perf_counter()
     tasks, scenarios, warnings, facts, changes = prepare(input_path, names, scenarios_file)
-    excel.check_destination(output)
+    check_destination(output)
     on_start(len(tasks))
     outcomes = run_scenarios(tasks, options, workers=workers, dask=dask, on_done=on_done)
     provenance: dict[str, Any] = {

@@ -2,14 +2,15 @@
 
 Sheets: Comparison (KPIs side by side: status, what kind of plan, objective, expected
 cost and its parts, unmet need over the futures, the plan's final stock per material,
-deliveries share by bloc and source type; the scenarios without a plan and what that
-means; the run facts and each solve's solver message), Diagnosis (why a scenario has no
-plan, or what its closest plan had to move: one wrapped line per limit), Charts (native
+deliveries share by bloc and source type), Diagnosis (the scenarios without a least-cost
+plan and what that means; why a scenario has no plan, or what its closest plan had to
+move: one wrapped line per limit), Charts (native
 Excel charts over their data; a scenario without a plan is labelled so), Deltas (each
 scenario against the base: in words with units, "+2.26 M USD (+0.03 %)"; absolute in the
 KPI's unit, shares in percentage points; relative), Stock (total stock per material and
 year), Sourcing (tonnes delivered per material by source type and bloc) and Overrides
-(what each scenario changed, row by row, and every value it changed).
+(what each scenario changed, row by row, and every value it changed) and Run (the run
+facts and each solve's solver message).
 
 The tables and charts are laid out by ``reports.excel`` (the report's writer: number
 formats from the units in the headers, Excel tables, text never a formula, an atomic
@@ -214,7 +215,7 @@ def comparison_frames(
     )
     diagnoses = {o.name: diagnosis_lines(o, changes.get(o.name, ())) for o in outcomes}
     without = [o for o in outcomes if not o.has_plan]
-    frames["Comparison/No plan"] = _frame(
+    frames["Diagnosis/No plan"] = _frame(
         pd.DataFrame(
             [
                 {
@@ -231,33 +232,9 @@ def comparison_frames(
         "Scenarios without a least-cost plan",
         _legend(without),
         empty="(every scenario has a plan)",
-        free_text=("what it means",),
+        wrap={"what it means": 90},
     )
-    frames["Comparison/Run"] = _frame(
-        pd.DataFrame(
-            [{"item": str(k), "value": _text(v)} for k, v in (provenance or {}).items()],
-            columns=["item", "value"],
-        ),
-        "Run",
-        free_text=("value",),
-    )
-    frames["Comparison/Solves"] = _frame(
-        pd.DataFrame(
-            [
-                {
-                    "scenario": o.name,
-                    "status": o.status,
-                    "solve time [s]": o.seconds,
-                    "solver message": o.message,
-                }
-                for o in outcomes
-            ],
-            columns=["scenario", "status", "solve time [s]", "solver message"],
-        ),
-        "Solves",
-        free_text=("solver message",),
-    )
-    frames["Diagnosis"] = _frame(
+    frames["Diagnosis/Lines"] = _frame(
         pd.DataFrame(
             [
                 {"scenario": o.name, "status": o.status, "line": kind, "says": text}
@@ -313,6 +290,30 @@ def comparison_frames(
         ),
         "What each scenario changes (applied in this order)",
         free_text=("note",),
+    )
+    frames["Run/Run"] = _frame(
+        pd.DataFrame(
+            [{"item": str(k), "value": _text(v)} for k, v in (provenance or {}).items()],
+            columns=["item", "value"],
+        ),
+        "Run",
+        wrap={"value": 90},
+    )
+    frames["Run/Solves"] = _frame(
+        pd.DataFrame(
+            [
+                {
+                    "scenario": o.name,
+                    "status": o.status,
+                    "solve time [s]": o.seconds,
+                    "solver message": o.message,
+                }
+                for o in outcomes
+            ],
+            columns=["scenario", "status", "solve time [s]", "solver message"],
+        ),
+        "Solves",
+        wrap={"solver message": 80},
     )
     frames["Overrides/Values"] = _frame(
         pd.DataFrame(

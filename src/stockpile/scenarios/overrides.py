@@ -42,6 +42,33 @@ ASSIGN_SEPARATOR = ";"
 SHEET = SCENARIOS.name
 
 
+#: Names a scenario cannot have, compared without case (Excel tables and pandas columns
+#: do not tell "Unit" from "unit"): ``base``, the unchanged input, and every column
+#: header the comparison workbook writes beside the scenarios' own columns
+#: (scenarios/compare.py; tests/unit/test_names.py holds the two together).
+RESERVED_NAMES = frozenset(
+    {
+        "base",
+        "kpi",
+        "unit",
+        "scenario",
+        "status",
+        "plan",
+        "what it means",
+        "item",
+        "value",
+        "line",
+        "says",
+        "solve time [s]",
+        "solver message",
+        "material",
+        "year",
+        "by",
+        "group",
+    }
+)
+
+
 def number_text(x: Any, unit: str = "") -> str:
     """A value as a planner reads it: 600,000,000; 0.7; 2031 (unit "year"); text as it is."""
     if isinstance(x, bool) or not isinstance(x, int | float):

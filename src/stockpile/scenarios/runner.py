@@ -16,18 +16,18 @@ closest plan like any other plan, with the limits it moved (``relaxations``).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from stockpile.data.inputs import Inputs, Settings
 from stockpile.data.schema import SHEETS
+from stockpile.processes import worker_pool
 from stockpile.result import PLAN_STATUSES, Relaxation
 from stockpile.solver.highs import SolveOptions
 from stockpile.solver.policy import Resolver
@@ -270,9 +270,10 @@ def run_scenarios(
     """Solve every (name, inputs) and return the outcomes in task order.
 
     ``workers`` <= 1 solves here, one Resolver for all; more runs that many worker
-    processes ('forkserver', else 'spawn'). ``dask`` (a scheduler address or a
-    ``distributed.Client``) sends the solves to a Dask cluster instead. ``on_done`` is
-    called in this process as each outcome arrives (progress display).
+    processes (``processes.worker_pool``: they never outlive this one). ``dask`` (a
+    scheduler address or a ``distributed.Client``) sends the solves to a Dask cluster
+    instead. ``on_done`` is called in this process as each outcome arrives (progress
+    display).
     """
     options = options or SolveOptions()
     on_done = on_done or (lambda _o: None)
@@ -295,20 +296,12 @@ def _run_serial(
     return outcomes
 
 
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the model and HiGHS.
-        ctx.set_forkserver_preload(["stockpile.scenarios.runner", "stockpile.pipeline"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def _run_pool(
     tasks: Sequence[tuple[str, Inputs]], options: SolveOptions, workers: int, on_done: OnDone
 ) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    # Workers fork from a server that has already imported the model and HiGHS.
+    with worker_pool(workers, preload=("stockpile.scenarios.runner", "stockpile.pipeline")) as pool:
         futures = {
             pool.submit(solve_task, (name, to_plain(inputs), options)): i
             for i, (name, inputs) in enumerate(tasks)

@@ -28,7 +28,8 @@ from stockpile.data.cells import (
 from stockpile.data.problems import InputError, Problem
 from stockpile.data.schema import SCENARIOS, Column
 from stockpile.data.validate import order_problems
-from stockpile.scenarios.overrides import SHEET, Override, Scenario
+from stockpile.scenarios.overrides import RESERVED_NAMES, SHEET, Override, Scenario
+from stockpile.text import describe, printable, skeleton
 
 
 def read_scenarios(path: str | Path, *, required: bool = False) -> dict[str, Scenario]:
@@ -73,10 +74,62 @@ def read_scenarios(path: str | Path, *, required: bool = False) -> dict[str, Sce
                     problems.append(problem)
                 row[col.name] = value
             rows.append(row)
+    problems += name_problems(rows)
     problems = order_problems(problems)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     return scenarios_from_rows(rows, origin=path.name)
+
+
+def name_problems(rows: Iterable[Mapping[str, Any]]) -> list[Problem]:
+    """Scenario names that cannot name a scenario, at the first row of each: a reserved
+    name (``RESERVED_NAMES``: ``base`` and the comparison's own column headers), or a
+    name that differs from an earlier one only in case or look (the comparison makes
+    columns and Excel tables of the names, and Excel does not tell them apart)."""
+    out: list[Problem] = []
+    seen: dict[str, tuple[str, int | None]] = {}
+    for r in rows:
+        name = cell_text(r.get("scenario"))
+        if not name:
+            continue
+        key = skeleton(name)
+        if key in seen:
+            was, row = seen[key]
+            if was != name:
+                where = f"row {row}" if row else "an earlier row"
+                out.append(
+                    Problem(
+                        f"scenario {describe(name)} differs from {describe(was)} ({where}) "
+                        "only in case or look; the comparison would take them for one name",
+                        "Rename one of the two scenarios (or give both rows the same name "
+                        "if they are one scenario).",
+                        sheet=SHEET,
+                        row=r.get("row"),
+                        column="scenario",
+                        value=name,
+                    )
+                )
+            continue
+        seen[key] = (name, r.get("row"))
+        if name.strip().casefold() in RESERVED_NAMES:
+            out.append(
+                Problem(
+                    f"scenario name '{printable(name)}' is reserved: "
+                    + (
+                        "'base' is the unchanged input, always solved first"
+                        if name.strip().casefold() == "base"
+                        else "the comparison workbook has a column of that name"
+                    ),
+                    "Rename the scenario (names are compared without case). Reserved: "
+                    + ", ".join(sorted(RESERVED_NAMES))
+                    + ".",
+                    sheet=SHEET,
+                    row=r.get("row"),
+                    column="scenario",
+                    value=name,
+                )
+            )
+    return out
 
 
 def scenarios_from_rows(rows: Iterable[Mapping[str, Any]], origin: str = "") -> dict[str, Scenario]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import highspy
 import numpy as np
 
+from stockpile.files import CannotWrite, check_destination, write_atomically
 from stockpile.model.families import BY_NAME
 from stockpile.model.lp import LP, Index
 from stockpile.model.objective import PART_BY_KEY, expected_cost
@@ -34,6 +35,65 @@ Method = Literal["choose", "simplex", "ipm", "pdlp"]
 Interface = Literal["direct", "pyomo"]
 
 INF = highspy.kHighsInf
+#: HiGHS's defaults: a bound or cost at or above ``infinite_bound``/``infinite_cost`` is
+#: infinite (refused where a number is needed); a matrix entry at or above
+#: ``large_matrix_value`` is refused, one at or below ``small_matrix_value`` dropped.
+INFINITE_BOUND = 1e20
+LARGE_MATRIX_VALUE = 1e15
+
+
+class SolverError(RuntimeError):
+    """HiGHS refused a call (status kError): the message says which and why, as far as
+    HiGHS said; ``stockpile`` exits 70."""
+
+
+def checked(status: highspy.HighsStatus, what: str, log: HighsLog | None = None) -> None:
+    """Raise ``SolverError`` when a HiGHS call returned kError (a kWarning is kept in
+    ``log`` when there is one)."""
+    if status == highspy.HighsStatus.kError:
+        said = f": {'; '.join(log.lines)}" if log is not None and log.lines else ""
+        raise SolverError(f"HiGHS refused to {what}{said}")
+
+
+class HighsLog:
+    """HiGHS's warnings and errors, kept instead of printed (the console stays quiet, but
+    "the model is badly scaled" must still reach the planner)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, event: Any) -> None:
+        kind = getattr(event.data_out, "log_type", None)
+        if kind not in (highspy.HighsLogType.kWarning, highspy.HighsLogType.kError):
+            return
+        text = " ".join(str(event.message).replace("WARNING:", "").replace("ERROR:", "").split())
+        if text and text not in self.lines:
+            self.lines.append(text)
+
+
+def _lp_numbers_problem(
+    what: str, values: np.ndarray, labels: Any, limit: float = INFINITE_BOUND
+) -> None:
+    """Raise InputError when ``values`` holds a number HiGHS cannot take (not finite, or
+    at least ``limit``); ``labels(k)`` names entry k. The workbook's numbers are checked
+    cell by cell before (``data.magnitudes``); this catches what they compound to."""
+    from stockpile.data.problems import InputError, Problem
+
+    bad = np.flatnonzero(~np.isfinite(values) | (np.abs(values) >= limit))
+    if not len(bad):
+        return
+    shown = ", ".join(f"{labels(int(k))} = {values[k]:g}" for k in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    raise InputError(
+        [
+            Problem(
+                f"the model has {what} the solver cannot hold (not finite, or "
+                f"{limit:g} and above): {shown}{more}",
+                "Look for very large costs, limits or yields, or escalations and price "
+                "multipliers that compound to them, in the sheets these rows come from.",
+            )
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -47,6 +107,8 @@ class SolveOptions:
     presolve: bool = True
     interface: Interface = "direct"
     iis_time_limit: float = 3.0  # seconds for HiGHS's IIS before the elastic fallback
+    #: re-solve to check that the largest shadow prices hold (solver.margins)
+    check_margins: bool = True
     extra: dict[str, Any] = field(default_factory=dict)  # raw HiGHS options
 
     def highs_options(self) -> dict[str, Any]:
@@ -92,18 +154,26 @@ class Handover:
     row_scale: list[float] = field(default_factory=list)
     pyomo_solver: Any = None  # keeps the persistent Pyomo interface alive
     cold_seconds: float | None = None  # HiGHS time of the first (cold) solve
+    #: HiGHS's own warnings (badly scaled, tiny entries ignored, ...), none when None
+    log: HighsLog | None = None
 
     def counts(self) -> dict[str, int]:
         """The size of the model as HiGHS holds it."""
         return {"variables": self.highs.getNumCol(), "constraints": self.highs.getNumRow()}
 
 
-def new_highs() -> highspy.Highs:
+def new_highs(log: HighsLog | None = None) -> highspy.Highs:
     """A silent HiGHS model: its banner is printed by the constructor, before any option
-    can turn output off, so the native stdout is muted for that one call."""
+    can turn output off, so the native stdout is muted for that one call. With ``log``,
+    HiGHS logs to it (not to the console) and it keeps the warnings."""
     with redirect_native_stdout(to="devnull"):
         highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    if log is None:
+        highs.setOptionValue("output_flag", False)
+    else:
+        highs.setOptionValue("output_flag", True)
+        highs.setOptionValue("log_to_console", False)
+        highs.cbLogging += log
     return highs
 
 
@@ -117,6 +187,7 @@ def handover_direct(lp: LP) -> Handover:
     lower: list[float] = []
     upper: list[float] = []
     scales: list[float] = []
+    given: list[float] = []  # every limit a row has (None: no limit, not checked)
     for family, rows in lp.families.items():
         for key, row in rows.items():
             row_keys.append((family, key))
@@ -129,12 +200,25 @@ def handover_direct(lp: LP) -> Handover:
             starts.append(len(index))
             lower.append(-INF if row.lower is None else row.lower * f)
             upper.append(INF if row.upper is None else row.upper * f)
+            given.append(0.0 if row.lower is None else row.lower * f)
+            given.append(0.0 if row.upper is None else row.upper * f)
     n = len(lp.columns)
+    cost = np.asarray(lp.objective_costs(), dtype=float)
+    _lp_numbers_problem("costs", cost, lambda k: _label(*lp.columns.keys[k]))
+    entries = np.asarray(value, dtype=float)
+    row_of = np.repeat(np.arange(len(row_keys)), np.diff(np.asarray(starts)))
+    _lp_numbers_problem(
+        "coefficients",
+        entries,
+        lambda k: f"{_label(*row_keys[row_of[k]])} x {_label(*lp.columns.keys[index[k]])}",
+        LARGE_MATRIX_VALUE,
+    )
+    _lp_numbers_problem("limits", np.asarray(given), lambda k: _label(*row_keys[k // 2]))
     model = highspy.HighsLp()
     model.num_col_ = n
     model.num_row_ = len(row_keys)
     model.sense_ = highspy.ObjSense.kMinimize
-    model.col_cost_ = np.asarray(lp.objective_costs(), dtype=float)
+    model.col_cost_ = cost
     model.col_lower_ = np.maximum(np.asarray(lp.lower_bounds(), dtype=float), -INF)
     model.col_upper_ = np.full(n, INF)
     model.row_lower_ = np.asarray(lower, dtype=float)
@@ -145,23 +229,36 @@ def handover_direct(lp: LP) -> Handover:
     model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
     model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
     model.a_matrix_.value_ = np.asarray(value, dtype=float)
-    highs = new_highs()
-    highs.passModel(model)
-    return Handover(highs, lp, row_keys, list(range(n)), scales)
+    log = HighsLog()
+    highs = new_highs(log)
+    checked(highs.passModel(model), "take the model", log)
+    return Handover(highs, lp, row_keys, list(range(n)), scales, log=log)
+
+
+#: HiGHS drops matrix entries at or below its ``small_matrix_value`` (1e-9) with a
+#: warning: a row is never scaled so far down that one of its entries gets near that.
+SMALLEST_SCALED = 1e-6
 
 
 def row_scale(coefs: list[float]) -> float:
     """A power of two that brings a row's largest coefficient near 1 (rows whose
-    coefficients are all within 16 are left alone).
+    coefficients are all within 16 are left alone), but never takes its smallest
+    nonzero coefficient below ``SMALLEST_SCALED``.
 
     Budget rows carry prices (up to millions of USD per tonne) and limits of ~1e9 USD
     beside rows in tonnes; expressed as they are, HiGHS can fail to prove such a model
-    feasible or infeasible. Powers of two scale without rounding error.
+    feasible or infeasible. Powers of two scale without rounding error. The floor
+    matters for rows with one huge coefficient beside ones: an output_split row with a
+    yield of 1e9 t/unit scaled to 1 turned its -1 entries into 9.3e-10, which HiGHS
+    ignored, so the delivered tonnes were no longer tied to the purchase.
     """
-    biggest = max((abs(a) for a in coefs), default=0.0)
+    sizes = [abs(a) for a in coefs if a != 0.0 and math.isfinite(a)]
+    biggest = max(sizes, default=0.0)
     if biggest <= 16:
         return 1.0
-    return 2.0 ** -round(math.log2(biggest))
+    down = -round(math.log2(biggest))
+    floor = math.ceil(math.log2(SMALLEST_SCALED / min(sizes)))
+    return 2.0 ** min(0, max(down, floor))
 
 
 def handover_pyomo(model: pyo.ConcreteModel) -> Handover:
@@ -245,6 +342,7 @@ class Ran:
     log: str  # how HiGHS got there when not the usual way ("" when it was)
     seconds: float  # HiGHS's own time for this run
     model_status: str  # HiGHS's model status in its own words
+    warnings: tuple[str, ...] = ()  # HiGHS's own warnings so far (badly scaled, ...)
 
 
 def run(ho: Handover, options: SolveOptions) -> Ran:
@@ -258,6 +356,9 @@ def run(ho: Handover, options: SolveOptions) -> Ran:
     _thread_scheduler(options.threads)
     for key, value in options.highs_options().items():
         highs.setOptionValue(key, value)
+    if ho.log is not None:  # HiGHS logs to ho.log, still nothing to the console
+        highs.setOptionValue("output_flag", True)
+        highs.setOptionValue("log_to_console", False)
     # HiGHS's clock runs over the life of the model: a limit counts from now.
     clock = highs.getRunTime()
     limit = INF if options.time_limit is None else clock + float(options.time_limit)
@@ -289,7 +390,8 @@ def run(ho: Handover, options: SolveOptions) -> Ran:
     if options.write_lp is not None:
         write_lp(ho, options.write_lp)
     words = highs.modelStatusToString(highs.getModelStatus())
-    return Ran(cast(Status, status), log, highs.getRunTime() - clock, words)
+    warned = tuple(ho.log.lines) if ho.log is not None else ()
+    return Ran(cast(Status, status), log, highs.getRunTime() - clock, words, warned)
 
 
 def _run_guarded(highs: highspy.Highs, guard: StallGuard | None) -> None:
@@ -399,15 +501,41 @@ def _label(name: str, index: Index) -> str:
     return f"{name}({inner})".replace(" ", "_").replace(":", "_")
 
 
+#: The model files HiGHS writes, by extension (any letter case): CPLEX LP and MPS.
+LP_FORMATS = (".lp", ".mps")
+
+
+def check_lp_destination(path: Path) -> None:
+    """Raise ``CannotWrite`` now, before any solve, if ``--write-lp`` cannot write the
+    model at ``path``: an extension HiGHS does not write, or a destination
+    ``files.check_destination`` refuses (a missing folder, a device, a link, ...)."""
+    if path.suffix.lower() not in LP_FORMATS:
+        raise CannotWrite(
+            path,
+            f"HiGHS writes the model only as .lp (CPLEX LP) or .mps, not "
+            f"'{path.suffix or 'no extension'}'",
+            "Name the file with the extension .lp or .mps.",
+        )
+    check_destination(path)
+
+
 def write_lp(ho: Handover, path: Path) -> None:
-    """Write the model as HiGHS holds it, rows and columns named after the model."""
+    """Write the model as HiGHS holds it, rows and columns named after the model, to
+    ``path`` (.lp or .mps: ``check_lp_destination``), atomically like every file the tool
+    writes; ``CannotWrite`` when it cannot."""
+    check_lp_destination(path)
     highs = ho.highs
     for k, (name, idx) in enumerate(ho.lp.columns.keys):
         if ho.col_of[k] >= 0:
             highs.passColName(ho.col_of[k], _label(name, idx))
     for r, (family, idx) in enumerate(ho.row_keys):
         highs.passRowName(r, _label(family, idx))
-    highs.writeModel(str(path))
+
+    def write(tmp: Path) -> None:
+        if highs.writeModel(str(tmp)) == highspy.HighsStatus.kError:
+            raise CannotWrite(path, "HiGHS could not write the model")
+
+    write_atomically(path, write)
 
 
 def read_solution(ho: Handover, result: SolveResult) -> None:

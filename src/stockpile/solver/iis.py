@@ -125,4 +125,7 @@ def _child(given: Path, answer: Path, time_limit: float) -> None:
 
 
 if __name__ == "__main__":
+    from stockpile.processes import die_with_parent
+
+    die_with_parent()  # a process that dies (a stopped pool worker) takes its IIS along
     _child(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))

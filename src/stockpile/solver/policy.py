@@ -34,6 +34,7 @@ from stockpile.solver.highs import (
     same_structure,
     update_direct,
 )
+from stockpile.solver.margins import check_margins
 
 #: Statuses a warm re-solve is trusted with; any other is checked by a cold solve.
 TRUSTED = ("optimal", "infeasible", "unbounded")
@@ -57,8 +58,14 @@ def solve_handover(
     if result.has_plan:
         read_solution(ho, result)
         if ran.status == "optimal":
+            # margins first: they re-solve the very LP just solved, from its basis
+            margin_log = (
+                check_margins(ho, result, seconds=max(5.0, 0.1 * ran.seconds))
+                if options.check_margins
+                else ""
+            )
             stress_log = resolve_stress_tests(ho, result)
-            result.log = "; ".join(x for x in (result.log, stress_log) if x)
+            result.log = "; ".join(x for x in (result.log, stress_log, margin_log) if x)
         result.message = (
             "Optimal plan found."
             if ran.status == "optimal"
@@ -87,6 +94,9 @@ def solve_handover(
         result.message = f"No feasible plan found within the time limit ({options.time_limit} s)."
     else:
         result.message = f"HiGHS stopped with model status: {ran.model_status}."
+    if ran.warnings:
+        said = "HiGHS warned: " + "; ".join(ran.warnings)
+        result.log = f"{result.log}; {said}" if result.log else said
     if ran.log:
         result.message = f"{result.message} Note: {ran.log}."
     result.timings["extract"] = time.perf_counter() - tick

@@ -13,6 +13,7 @@ from typing import Any
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import Params, build_params
 from stockpile.data.problems import InputError, Problem
+from stockpile.files import check_destination
 from stockpile.pipeline import load, run_facts, sha256
 from stockpile.solver.highs import SolveOptions
 from stockpile.stress.plans import PLAN, Solved, solve_plans
@@ -80,18 +81,70 @@ def stress(
     on_start: Callable[[int], None] = lambda _n: None,
     on_block: OnBlock | None = None,
 ) -> Stress:
-    """The whole job. Raises InputError for bad input (nothing solved), ReportWriteError
-    when the report cannot be written and ScaleOutError when the Dask cluster cannot be
-    used; a plan that cannot be solved is an outcome (``status``), not an exception."""
+    """The whole job. Raises InputError for bad input (nothing solved), ``CannotWrite``
+    when the report cannot be written (checked before solving, too) and ScaleOutError
+    when the Dask cluster cannot be used; a plan that cannot be solved is an outcome
+    (``status``), not an exception."""
     started = datetime.now(UTC)
     on_phase("read")
     digest = sha256(input_path)
     inputs, warnings = load(input_path)
+    return stress_inputs(
+        inputs,
+        report_path,
+        input_path=input_path,
+        warnings=warnings,
+        digest=digest,
+        started=started,
+        samples=samples,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+        risk_weight=risk_weight,
+        floor=floor,
+        listed=listed,
+        block=block,
+        options=options,
+        display_name=display_name,
+        on_phase=on_phase,
+        on_start=on_start,
+        on_block=on_block,
+    )
+
+
+def stress_inputs(
+    inputs: Inputs,
+    report_path: Path | None,
+    *,
+    input_path: Path,
+    warnings: list[Problem] | None = None,
+    digest: str = "",
+    started: datetime | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+    workers: int = 1,
+    dask: Any = None,
+    risk_weight: float | None = None,
+    floor: bool = True,
+    listed: bool = False,
+    block: int = BLOCK,
+    options: SolveOptions | None = None,
+    display_name: str | None = None,
+    on_phase: Phase = lambda _p: None,
+    on_start: Callable[[int], None] = lambda _n: None,
+    on_block: OnBlock | None = None,
+) -> Stress:
+    """``stress`` for inputs already read (or made in code): everything after the read.
+    ``input_path`` and ``digest`` only name the input in the provenance."""
+    started = started or datetime.now(UTC)
+    warnings = warnings or []
     u = None if listed else check_uncertainty(inputs)
     if listed and not inputs.disruptions:
         raise InputError(
             [Problem("--listed needs Disruptions rows", "Add Disruptions.", sheet="Disruptions")]
         )
+    if report_path is not None:
+        check_destination(report_path)  # now, not after the solves
     on_phase("solve")
     solved = solve_plans(inputs, options, risk_weight)
     params = build_params(inputs)

@@ -17,18 +17,18 @@ once per worker, a block's sample range out and its outcomes back.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stockpile.data.inputs import Inputs
 from stockpile.data.params import build_params
+from stockpile.processes import worker_pool
 from stockpile.scenarios.runner import dask_client, from_plain, to_plain
 from stockpile.stdio import redirect_native_stdout
 from stockpile.stress.recourse import Evaluator, Outcome, PlanValues
@@ -189,20 +189,12 @@ def evaluate(
     return run
 
 
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["stockpile.stress.run"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def _run_pool(
     job: Job, parts: list[tuple[int, int]], workers: int, on_block: OnBlock
 ) -> list[BlockResult]:
     results = []
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(job,)
+    with worker_pool(
+        workers, preload=("stockpile.stress.run",), initializer=_init_worker, initargs=(job,)
     ) as pool:
         futures = [pool.submit(_pool_block, part) for part in parts]
         for fut in as_completed(futures):

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from stockpile.console import err
+from stockpile.console import err, shown
 from stockpile.stress.plans import IGNORES, PLAN
 from stockpile.stress.report import answer, money, share, tonnes
 
@@ -69,7 +69,7 @@ def print_stress(outcome: Any) -> None:
     if summary is None:
         return
     for line in answer(summary):
-        out.print(line)
+        out.print(shown(line))
     risk = summary.plans[PLAN]
     table = Table(
         title=f"Shortfall under the plan ({summary.samples:,} samples)", title_justify="left"
@@ -78,21 +78,25 @@ def print_stress(outcome: Any) -> None:
         table.add_column(name, justify="left" if name == "material" else "right")
     for r in sorted(risk.materials.values(), key=lambda r: (-r.probability, -r.expected_share)):
         table.add_row(
-            r.material, share(r.probability), tonnes(r.expected_t), tonnes(r.p95_t), tonnes(r.p99_t)
+            shown(r.material),
+            share(r.probability),
+            tonnes(r.expected_t),
+            tonnes(r.p95_t),
+            tonnes(r.p99_t),
         )
     out.print(table)
     plans = Table(title="Each plan on the same samples", title_justify="left")
     for name in ("plan", "expected cost", "any shortfall"):
         plans.add_column(name, justify="left" if name == "plan" else "right")
     for r in summary.plans.values():
-        plans.add_row(r.label, money(r.expected_cost_usd), share(r.any_shortfall))
+        plans.add_row(shown(r.label), money(r.expected_cost_usd), share(r.any_shortfall))
     out.print(plans)
     out.print(
         f"[dim]{summary.samples:,} samples in {summary.seconds:,.1f} s "
         f"({summary.samples_per_second:,.1f}/s, {summary.workers}).[/]"
     )
     if outcome.report_path:
-        out.print(f"Stress report: {outcome.report_path}")
+        out.print(f"Stress report: {shown(outcome.report_path)}")
 
 
 def stress_json(outcome: Any) -> dict[str, Any]:
