@@ -1,9 +1,8 @@
 """Regression tests for what the fuzzing harness found (tests/fuzz/FINDINGS.md), each
 the smallest case that failed before its fix.
 
-F1 is fixed on the wt-numbers branch (``console.shown``: user text escaped before rich
-reads markup), not on this one: until that branch is merged these tests are expected
-failures (strict, so a fix cannot go unnoticed), afterwards plain tests.
+F1 was fixed by wt-numbers (``console.shown``: user text escaped before rich reads
+markup), except the progress bar of ``compare``, fixed here.
 """
 
 from __future__ import annotations
@@ -21,9 +20,6 @@ from stockpile.cli import app
 from workbooks import write_valid
 
 runner = CliRunner()
-
-F1_FIXED = hasattr(console, "shown")
-f1 = pytest.mark.xfail(not F1_FIXED, reason="F1: fixed by wt-numbers' console.shown", strict=True)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +43,6 @@ def _in_folder(valid: Path, folder: Path) -> Path:
 # folder "y]") raised rich.errors.MarkupError: a traceback and exit 1.
 
 
-@f1
 @pytest.mark.parametrize("folder", ["Plans [draft]", "x[/y]", "in [bold]"])
 def test_validate_prints_the_path_as_written(valid_xlsx: Path, tmp_path: Path, folder: str) -> None:
     path = _in_folder(valid_xlsx, tmp_path / folder)
@@ -57,7 +52,6 @@ def test_validate_prints_the_path_as_written(valid_xlsx: Path, tmp_path: Path, f
     assert _squashed(f"{path} is valid") in _squashed(result.stderr)
 
 
-@f1
 def test_solve_of_bad_input_names_the_path_as_written(tmp_path: Path) -> None:
     path = tmp_path / "x[" / "y]" / "input.xlsx"
     path.parent.mkdir(parents=True)
@@ -67,7 +61,6 @@ def test_solve_of_bad_input_names_the_path_as_written(tmp_path: Path) -> None:
     assert _squashed(f"in {path}; nothing was solved") in _squashed(result.stderr)
 
 
-@f1
 def test_input_not_found_names_the_path_as_written(tmp_path: Path) -> None:
     path = tmp_path / "a[" / "b]" / "missing.xlsx"
     result = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "r.xlsx"), "-q"])
@@ -75,9 +68,6 @@ def test_input_not_found_names_the_path_as_written(tmp_path: Path) -> None:
     assert _squashed(str(path)) in _squashed(result.stderr)
 
 
-@pytest.mark.xfail(
-    reason="F1, routed: console.compare_progress still reads it as markup", strict=True
-)
 def test_compare_progress_shows_a_scenario_name_as_written(monkeypatch) -> None:
     """A scenario's name comes from the workbook: "[/]" is a name, not markup (the
     progress bar is drawn only on a terminal, so the fuzzer's runs never show it)."""
