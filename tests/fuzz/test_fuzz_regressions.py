@@ -8,7 +8,11 @@ markup), except the progress bar of ``compare``, fixed here.
 from __future__ import annotations
 
 import io
+import json
 import shutil
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -84,3 +88,42 @@ def test_compare_progress_shows_a_scenario_name_as_written(monkeypatch) -> None:
         started(1)
         done(Done())
     assert "Solved [/]: optimal" in screen.getvalue()
+
+
+# F2: one damaged byte in a compressed part (here the first byte of
+# [Content_Types].xml's deflate data) made zipfile raise zlib.error in the input gate:
+# a traceback and exit 1 from validate, solve and compare instead of exit 65.
+
+
+def _damaged(valid: Path, tmp_path: Path) -> Path:
+    with zipfile.ZipFile(valid) as zf:
+        first = zf.infolist()[0]
+    data = bytearray(valid.read_bytes())
+    name_len, extra_len = struct.unpack(
+        "<HH", data[first.header_offset + 26 : first.header_offset + 30]
+    )
+    data[first.header_offset + 30 + name_len + extra_len] ^= 0xFF
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as zf, pytest.raises(zlib.error):
+        zf.read(first)  # the damage is where the test means it to be
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "solve", "compare"])
+def test_a_damaged_compressed_part_is_invalid_input(
+    valid_xlsx: Path, tmp_path: Path, command: str
+) -> None:
+    path = _damaged(valid_xlsx, tmp_path)
+    args = {
+        "validate": [],
+        "solve": ["-o", str(tmp_path / "r.xlsx"), "-q"],
+        "compare": ["-s", "x", "-o", str(tmp_path / "c.xlsx"), "-q"],
+    }[command]
+    result = runner.invoke(app, [command, str(path), *args, "--json"])
+    assert result.exit_code == 65, result.exception
+    problems = json.loads(result.stdout)
+    problems = problems if isinstance(problems, list) else problems["problems"]
+    assert [p["message"].split(":")[0] for p in problems] == [
+        "the file is damaged or not a workbook"
+    ]

@@ -22,6 +22,7 @@ import codecs
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,16 @@ def check_file(path: str | Path, limits: Limits = SAFETY_LIMITS) -> list[Problem
     try:
         with zipfile.ZipFile(path) as zf:
             return _check_zip(zf, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
-        # RuntimeError: zipfile's answer to an encrypted zip entry.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        zlib.error,
+    ) as exc:
+        # RuntimeError: zipfile's answer to an encrypted zip entry; zlib.error: a
+        # damaged compressed part (zipfile passes zlib's own exception through).
         return [_problem(f"the file is damaged or not a workbook: {exc}", _RESAVE)]
 
 
