@@ -28,6 +28,7 @@ import datetime
 import io
 import math
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -514,7 +515,8 @@ def _entries(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
 
 def _zip(entries: list[tuple[zipfile.ZipInfo, bytes]], compression: int | None = None) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": on purpose
         for info, body in entries:
             if compression is not None:
                 info.compress_type = compression
