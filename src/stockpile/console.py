@@ -66,7 +66,7 @@ def compare_progress(
         progress.update(bar, total=n, description="Solving")
 
     def done(o: Any) -> None:
-        progress.update(bar, advance=1, description=f"Solved {o.name}: {o.status}")
+        progress.update(bar, advance=1, description=f"Solved {shown(o.name)}: {o.status}")
 
     with progress:
         yield started, done
