@@ -12,12 +12,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from stockpile.data import schema
 from stockpile.data.inputs import Inputs
+from stockpile.data.magnitudes import number_problems
 from stockpile.data.reader import read_workbook
 from stockpile.data.schema import GROUP_TARGET, INFO_SHEETS, SHEETS, Column, Sheet
 from stockpile.data.template import LAST_ROW, ids_name, ids_or_star_name, write_workbook
@@ -578,6 +579,10 @@ def _value(col: Column, draw: Any, years: list[int]) -> Any:
     assert col.kind == "number", col
     low = -1e9 if col.low is None else col.low
     high = 1e12 if col.high is None else col.high
+    if col.name == "cost_escalation_per_yr":
+        # a cost escalated to 1e20 (HiGHS's infinity) is refused (data/magnitudes.py):
+        # the round trip is about valid workbooks
+        high = min(high, 1.0)
     return draw(
         st.floats(
             low,
@@ -772,6 +777,9 @@ def test_strategy_covers_every_sheet() -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_round_trip(tmp_path: Path, inputs: Inputs) -> None:
+    # numbers the LP could not hold (a cost times its escalation and price multiplier at
+    # 1e20) are refused on reading (data/magnitudes.py): the trip is for valid workbooks
+    assume(not [p for p in number_problems(inputs) if p.severity == "error"])
     path = tmp_path / "rt.xlsx"
     write_workbook(path, inputs, force=True)
     got, problems = read_workbook(path)
