@@ -135,6 +135,14 @@ def test_template_over_an_existing_file_needs_force(tmp_path):
 # --- --write-lp ------------------------------------------------------------------------------
 
 
+def _solve_writing_lp(hand_xlsx, tmp_path, lp):
+    """``stockpile solve`` of the hand case with ``--write-lp tmp_path/lp``."""
+    out = str(tmp_path / "r.xlsx")
+    return runner.invoke(
+        app, ["solve", str(hand_xlsx), "-q", "-o", out, "--write-lp", str(tmp_path / lp)]
+    )
+
+
 @pytest.mark.parametrize(
     "lp, words",
     [
@@ -144,18 +152,7 @@ def test_template_over_an_existing_file_needs_force(tmp_path):
     ],
 )
 def test_write_lp_refuses_before_solving(hand_xlsx, tmp_path, lp, words):
-    result = runner.invoke(
-        app,
-        [
-            "solve",
-            str(hand_xlsx),
-            "-q",
-            "-o",
-            str(tmp_path / "r.xlsx"),
-            "--write-lp",
-            str(tmp_path / lp),
-        ],
-    )
+    result = _solve_writing_lp(hand_xlsx, tmp_path, lp)
     assert result.exit_code == 73, result.output
     assert words in " ".join(result.output.split())
     assert _leftovers(tmp_path) == ["hand.xlsx"]  # nothing solved, no report
@@ -163,18 +160,7 @@ def test_write_lp_refuses_before_solving(hand_xlsx, tmp_path, lp, words):
 
 @pytest.mark.parametrize("name", ["model.lp", "model.MPS"])
 def test_write_lp_writes_the_model(hand_xlsx, tmp_path, name):
-    result = runner.invoke(
-        app,
-        [
-            "solve",
-            str(hand_xlsx),
-            "-q",
-            "-o",
-            str(tmp_path / "r.xlsx"),
-            "--write-lp",
-            str(tmp_path / name),
-        ],
-    )
+    result = _solve_writing_lp(hand_xlsx, tmp_path, name)
     assert result.exit_code == 0, result.output
     text = (tmp_path / name).read_text()
     # the hand case buys in 2026 and 2027 (MODEL.md): its columns are named after the model
