@@ -33,6 +33,11 @@ STATUS_WORDS: dict[str, str] = {
 PLAN_STATUSES = frozenset({"optimal", "time_limit_feasible"})
 
 
+#: |dual| below this is zero (HiGHS's default dual feasibility tolerance).
+DUAL_ZERO = 1e-7
+#: Families whose duals only price the model's bookkeeping (balances), not a requirement:
+#: on the report's ShadowPricesDetail, not ShadowPrices; never checked by re-solving.
+BOOKKEEPING = ("stock_balance", "output_split")
 #: A checked dual "holds" when relaxing its limit by a step saves at least this share of it.
 DUAL_HOLDS = 0.5
 

@@ -60,10 +60,15 @@ from stockpile.model.family import fmt
 from stockpile.model.lp import FUTURE_COPY
 from stockpile.model.objective import OBJECTIVE_LABEL, PARTS
 from stockpile.reports import digest
-from stockpile.result import DUAL_HOLDS, STATUS_WORDS, UNMET_TINY, SolveResult
+from stockpile.result import (
+    BOOKKEEPING,
+    DUAL_HOLDS,
+    DUAL_ZERO,
+    STATUS_WORDS,
+    UNMET_TINY,
+    SolveResult,
+)
 
-#: |dual| below this is reported as zero (HiGHS's default dual feasibility tolerance).
-DUAL_ZERO = 1e-7
 #: A row is binding when |slack| <= BINDING_REL * max(1, |limit|).
 BINDING_REL = 1e-6
 #: Plan values below this (t, units) are treated as nothing delivered / resold.
@@ -72,9 +77,6 @@ TINY = 1e-9
 #: row whose amounts all print as zero is not listed.
 SHOWN_QUANTITY = 0.05
 SHOWN_MONEY = 0.5
-#: Families whose duals only price the model's bookkeeping (balances): on
-#: ShadowPricesDetail, not on the planner's ShadowPrices.
-BOOKKEEPING = ("stock_balance", "output_split")
 #: How many of the costliest requirements the Summary names.
 COSTLIEST = 5
 #: Materials per chart of delivery shares (more bars would not be legible).
@@ -932,9 +934,7 @@ class _Extractor:
     def _unchecked(self, price: Mapping[str, Any]) -> str:
         """' (not checked ...)' for a ShadowPrices row the re-solve check did not reach
         while it reached others ("" when nothing was checked at all)."""
-        saving = price.get("checked saving [USD per unit]")
-        reached = saving is not None and not (isinstance(saving, float) and math.isnan(saving))
-        if reached or not self.r.margins:
+        if _checked_saving(price) is not None or not self.r.margins:
             return ""
         return " (not checked by re-solving in the time allowed)"
 
@@ -1623,12 +1623,16 @@ class _Extractor:
         return out
 
 
+def _checked_saving(price: Mapping[str, Any]) -> float | None:
+    """A ShadowPrices row's checked saving (None, also as NaN from a frame: not checked)."""
+    saving = price.get("checked saving [USD per unit]")
+    return None if saving is None or math.isnan(saving) else saving
+
+
 def _hollow(price: Mapping[str, Any]) -> bool:
     """A ShadowPrices row whose dual was checked and relaxing did not bring it."""
-    saving = price.get("checked saving [USD per unit]")
-    if saving is None or (isinstance(saving, float) and math.isnan(saving)):
-        return False
-    return saving < DUAL_HOLDS * abs(price["dual [USD per unit]"])
+    saving = _checked_saving(price)
+    return saving is not None and saving < DUAL_HOLDS * abs(price["dual [USD per unit]"])
 
 
 def _drop_name(text: str) -> str:

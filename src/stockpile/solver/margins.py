@@ -18,13 +18,9 @@ import math
 import time
 from typing import Any
 
-from stockpile.result import DUAL_HOLDS, SolveResult
+from stockpile.result import BOOKKEEPING, DUAL_HOLDS, DUAL_ZERO, SolveResult
 from stockpile.solver.highs import INF, Handover, model_status
 
-#: Families whose duals price bookkeeping (balances), not a requirement: never checked.
-BOOKKEEPING = ("stock_balance", "output_split")
-#: |dual| below this is zero (HiGHS's dual feasibility tolerance).
-DUAL_ZERO = 1e-7
 #: Stop after this many duals that hold, or this many checks, whichever comes first.
 WANT = 5
 MAX_CHECKS = 40
