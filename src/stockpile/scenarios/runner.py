@@ -22,7 +22,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stockpile.data.inputs import Inputs, Settings
@@ -275,7 +275,8 @@ def run_scenarios(
     instead. ``on_done`` is called in this process as each outcome arrives (progress
     display).
     """
-    options = options or SolveOptions()
+    # the comparison reports no shadow prices: no re-solves to check them (solver.margins)
+    options = replace(options or SolveOptions(), check_margins=False)
     on_done = on_done or (lambda _o: None)
     if dask is not None:
         return _run_dask(tasks, options, dask, on_done)

@@ -3,7 +3,7 @@ disruptions, and optionally the plan with a risk weight; each solved as ``solve`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stockpile.data.inputs import Inputs
 from stockpile.result import SolveResult
@@ -78,7 +78,8 @@ def solve_plans(
     import time
 
     tick = time.perf_counter()
-    resolver = Resolver(options or SolveOptions())
+    # the stress report ranks no shadow prices: no re-solves to check them (solver.margins)
+    resolver = Resolver(replace(options or SolveOptions(), check_margins=False))
     out = Solved()
     variants: list[tuple[str, str, Inputs]] = [
         (PLAN, LABELS[PLAN], inputs),
